@@ -1,0 +1,19 @@
+import Foundation
+
+/// A stored API key: never the secret itself, only its SHA-256 and a display prefix (DESIGN.md, Auth).
+package struct APIKey: Sendable, Equatable, IdentifiedResource {
+    package typealias ID = Identifier<APIKey>
+    static let idPrefix = "key"
+
+    package var id: ID
+    package var workspaceID: Workspace.ID
+    package var name: String
+    /// The first characters of the secret, e.g. `alk_live_3fA9xQ`, so a person can tell keys apart.
+    package var prefix: String
+    package var secretHash: String
+    package var createdAt: Date
+    package var lastUsedAt: Date?
+    package var revokedAt: Date?
+
+    package var isRevoked: Bool { self.revokedAt != nil }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+
+/// The API gate's first step: finds the workspace key in `Authorization: Bearer alk_live_…` or `X-API-Key`,
+/// and answers 401 for a missing, malformed, unknown or revoked key.
+struct APIKeyAuthenticator: RouterMiddleware {
+    typealias Context = APIContext
+    let database: LeadlightDatabase
+    let clock: WallClock
+    /// `last_used_at` is written at most this often per key, so authenticating is a read, not a write.
+    static let usageRecordingInterval: TimeInterval = 60
+
+    func handle(
+        _ request: Request,
+        context: APIContext,
+        next: (Request, APIContext) async throws -> Response
+    ) async throws -> Response {
+        let presented = try Self.presentedKey(in: request.headers)
+        guard let secret = APIKeySecret(presented: presented) else {
+            throw APIError.unauthorized("The API key is malformed: keys look like alk_live_ followed by 40 letters and digits.")
+        }
+        guard let key = try await APIKeyStore(database: self.database.sql).authenticate(secret) else {
+            throw APIError.unauthorized("The API key is not valid: it is unknown or has been revoked.")
+        }
+        let now = self.clock.now
+        if key.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.usageRecordingInterval }) ?? true {
+            do {
+                try await self.database.transaction { tx in
+                    try await APIKeyStore(database: tx).recordUse(of: key.id, at: now, interval: Self.usageRecordingInterval)
+                }
+            } catch {
+                context.logger.warning("Could not record API key use", metadata: ["error": .string("\(error)")])
+            }
+        }
+        var context = context
+        context.apiKey = key
+        return try await next(request, context)
+    }
+
+    /// The key from either documented header; `Authorization` wins when it carries a bearer token.
+    static func presentedKey(in headers: HTTPFields) throws -> String {
+        if let authorization = headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return parts[1].trimmingCharacters(in: .whitespaces)
+            }
+            if headers[.apiKey] == nil {
+                throw APIError.unauthorized("Use Authorization: Bearer alk_live_… or X-API-Key: alk_live_….")
+            }
+        }
+        guard let key = headers[.apiKey]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else {
+            throw APIError.unauthorized(
+                "An API key is required: send Authorization: Bearer alk_live_… or X-API-Key: alk_live_…."
+            )
+        }
+        return key
+    }
+}

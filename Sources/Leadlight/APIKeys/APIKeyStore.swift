@@ -1,0 +1,92 @@
+import Foundation
+import SQLKit
+
+/// Every query that touches `api_keys`.
+package struct APIKeyStore: Sendable {
+    let database: any SQLDatabase
+
+    package init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    /// Issues a new key. The returned secret is the only copy there will ever be.
+    package func create(named name: String, in workspace: Workspace.ID, at now: Date) async throws -> (
+        APIKey, APIKeySecret
+    ) {
+        let secret = APIKeySecret.generate()
+        let key = APIKey(
+            id: .generate(), workspaceID: workspace, name: name, prefix: secret.displayPrefix,
+            secretHash: secret.hash, createdAt: now, lastUsedAt: nil, revokedAt: nil
+        )
+        try await self.database.insert(into: "api_keys")
+            .columns("id", "workspace_id", "name", "prefix", "secret_hash", "created_at")
+            .values(
+                SQLBind(key.id.rawValue), SQLBind(workspace.rawValue), SQLBind(key.name), SQLBind(key.prefix),
+                SQLBind(key.secretHash), SQLBind(now.millisecondsSince1970)
+            )
+            .run()
+        return (key, secret)
+    }
+
+    /// The live key with this secret, or nil when it is unknown or revoked.
+    package func authenticate(_ secret: APIKeySecret) async throws -> APIKey? {
+        try await self.database.select().column("*").from("api_keys")
+            .where("secret_hash", .equal, secret.hash)
+            .where("revoked_at", .is, SQLLiteral.null)
+            .first()
+            .map(APIKey.init(row:))
+    }
+
+    /// Records use, at most once per `interval`, so authentication is not a write on every request.
+    func recordUse(of id: APIKey.ID, at now: Date, interval: TimeInterval) async throws {
+        let threshold = now.addingTimeInterval(-interval).millisecondsSince1970
+        try await self.database.update("api_keys")
+            .set("last_used_at", to: now.millisecondsSince1970)
+            .where("id", .equal, id.rawValue)
+            .where { $0.where("last_used_at", .is, SQLLiteral.null).orWhere("last_used_at", .lessThan, threshold) }
+            .run()
+    }
+
+    package func list(in workspace: Workspace.ID) async throws -> [APIKey] {
+        try await self.database.select().column("*").from("api_keys")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .orderBy("created_at", .descending)
+            .orderBy("id", .descending)
+            .all()
+            .map(APIKey.init(row:))
+    }
+
+    package func find(_ id: APIKey.ID, in workspace: Workspace.ID) async throws -> APIKey? {
+        try await self.database.select().column("*").from("api_keys")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("id", .equal, id.rawValue)
+            .first()
+            .map(APIKey.init(row:))
+    }
+
+    /// Revokes the key (a no-op when it already is) and returns it; nil when the workspace has no such key.
+    package func revoke(_ id: APIKey.ID, in workspace: Workspace.ID, at now: Date) async throws -> APIKey? {
+        try await self.database.update("api_keys")
+            .set("revoked_at", to: now.millisecondsSince1970)
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("id", .equal, id.rawValue)
+            .where("revoked_at", .is, SQLLiteral.null)
+            .run()
+        return try await self.find(id, in: workspace)
+    }
+}
+
+extension APIKey {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
+            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+            name: try row.decode(column: "name", as: String.self),
+            prefix: try row.decode(column: "prefix", as: String.self),
+            secretHash: try row.decode(column: "secret_hash", as: String.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millisecondsSince1970:))
+        )
+    }
+}

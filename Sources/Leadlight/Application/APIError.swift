@@ -1,0 +1,104 @@
+import Hummingbird
+import NIOCore
+
+/// What went wrong, as the client will be told: status, a stable machine code, a sentence, and the fields at fault.
+package struct APIError: Error, Sendable {
+    package var status: HTTPResponse.Status
+    package var code: String
+    package var message: String
+    package var fields: [FieldError] = []
+    /// Extra response headers, such as `Retry-After` on a 429 or `WWW-Authenticate` on a 401.
+    package var headers: HTTPFields = [:]
+
+    package static func badRequest(_ message: String, code: String = "bad_request") -> APIError {
+        APIError(status: .badRequest, code: code, message: message)
+    }
+
+    package static func invalidJSON(_ message: String) -> APIError {
+        APIError(status: .badRequest, code: "invalid_json", message: message)
+    }
+
+    package static func validationFailed(_ fields: [FieldError]) -> APIError {
+        let summary = fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
+        return APIError(
+            status: .badRequest, code: "validation_failed", message: "Invalid request: \(summary).", fields: fields
+        )
+    }
+
+    package static func unauthorized(_ message: String) -> APIError {
+        APIError(
+            status: .unauthorized, code: "unauthorized", message: message,
+            headers: [.wwwAuthenticate: "Bearer realm=\"Leadlight\""]
+        )
+    }
+
+    /// Also the answer for another workspace's resource: its existence is not revealed.
+    package static func notFound(_ resource: String) -> APIError {
+        APIError(status: .notFound, code: "not_found", message: "No \(resource) with that id exists in this workspace.")
+    }
+
+    package static func conflict(_ message: String, code: String = "conflict") -> APIError {
+        APIError(status: .conflict, code: code, message: message)
+    }
+
+    package static func payloadTooLarge(limit: Int?) -> APIError {
+        let limitText = limit.map { " of \($0) bytes" } ?? ""
+        return APIError(
+            status: .contentTooLarge, code: "payload_too_large",
+            message: "The request body is larger than the limit\(limitText)."
+        )
+    }
+
+    package static let unsupportedMediaType = APIError(
+        status: .unsupportedMediaType, code: "unsupported_media_type",
+        message: "Send the body as JSON with the header Content-Type: application/json."
+    )
+
+    package static let internalError = APIError(
+        status: .internalServerError, code: "internal_error",
+        message: "Something went wrong on our side. Quote the request id when reporting it."
+    )
+}
+
+extension APIError {
+    /// The only place that decides an API status code for an error thrown anywhere below the router.
+    init(_ error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let failure as ValidationFailure:
+            self = .validationFailed(failure.fields)
+        case let taken as WorkspaceStore.AgentIDTaken:
+            self = .conflict("The agentId \(taken.agentID) is already used by another workspace.", code: "agent_id_taken")
+        case let taken as UserStore.EmailTaken:
+            self = .conflict("The email \(taken.email) already has a login.", code: "email_taken")
+        case is NIOTooManyBytesError:
+            self = .payloadTooLarge(limit: nil)
+        case let error as HTTPError:
+            self = Self.fromRouter(error)
+        default:
+            self = .internalError
+        }
+    }
+
+    /// Errors the framework raises itself: unknown path, wrong method, and the like.
+    private static func fromRouter(_ error: HTTPError) -> APIError {
+        switch error.status {
+        case .notFound:
+            return APIError(status: .notFound, code: "not_found", message: "No such endpoint. See /api/v1/openapi.json.")
+        case .methodNotAllowed:
+            return APIError(
+                status: .methodNotAllowed, code: "method_not_allowed", message: "This endpoint does not take that method."
+            )
+        case .contentTooLarge:
+            return .payloadTooLarge(limit: nil)
+        default:
+            return APIError(
+                status: error.status, code: "http_\(error.status.code)",
+                message: error.body ?? error.status.reasonPhrase
+            )
+        }
+    }
+
+    var isInternal: Bool { self.status.code >= 500 }
+}

@@ -1,0 +1,50 @@
+import Hummingbird
+import Logging
+
+/// Builds the whole server: stores, controllers, middleware. The CLI and the tests run exactly this.
+package func buildApplication(
+    _ configuration: LeadlightConfiguration,
+    database: LeadlightDatabase,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(configuration, database: database)
+    return Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "Leadlight"
+        ),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}
+
+/// Every route, on one screen.
+func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDatabase) throws -> Router<APIContext> {
+    let clock = configuration.clock
+    let rateLimiter: any RateLimiter =
+        switch database.dialect {
+        case .sqlite: InMemoryRateLimiter()  // one process owns a SQLite file
+        case .postgres: DatabaseRateLimiter(database: database.sql)  // shared by every process
+        }
+
+    let router = Router(context: APIContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: APIErrorMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: RequestBodyLimitMiddleware(maxBytes: configuration.maxRequestBodyBytes))
+
+    let health = HealthController(database: database)
+    router.get("healthz", use: health.live)
+    router.get("readyz", use: health.ready)
+    router.get("api/v1/openapi.json", use: try OpenAPIController().show)
+
+    let api = router.group("api/v1")
+        .add(middleware: APIKeyAuthenticator(database: database, clock: clock))
+        .add(middleware: RateLimitMiddleware(limiter: rateLimiter, limitPerMinute: configuration.rateLimitPerMinute, clock: clock))
+        .add(middleware: APIErrorMiddleware())  // errors below become responses that still get rate-limit headers
+    api.addRoutes(WorkspaceController(database: database, clock: clock).routes, atPath: "workspace")
+    api.addRoutes(APIKeysController(database: database, clock: clock).routes, atPath: "api-keys")
+    return router
+}

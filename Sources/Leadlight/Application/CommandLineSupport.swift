@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+
+/// What the `leadlight` subcommands share: logging to stderr (stdout is for output other tools read),
+/// and a migrated database that is closed again however the command ends.
+package enum CommandLineSupport {
+    package static func makeLogger(level: Logger.Level) -> Logger {
+        var logger = Logger(label: "leadlight") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Opens the database, applies pending migrations unless `migrating` is false, runs `body`, closes.
+    package static func withDatabase<T: Sendable>(
+        _ configuration: LeadlightConfiguration,
+        logger: Logger,
+        migrating: Bool = true,
+        _ body: (LeadlightDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try await LeadlightDatabase.open(configuration.database, logger: logger)
+        do {
+            if migrating {
+                try await Migrator(database: database, clock: configuration.clock).migrate(logger: logger)
+            }
+            let result = try await body(database)
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    /// Writes a line to stdout unbuffered, so a process reading our output sees it at once.
+    package static func printLine(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Compact JSON with ISO 8601 times, as the API writes it.
+    package static func printJSON(_ value: some Encodable) throws {
+        let data = try LeadlightJSON.encoder().encode(value)
+        Self.printLine(String(decoding: data, as: UTF8.self))
+    }
+}
+
+extension ValidationFailure: CustomStringConvertible {
+    package var description: String {
+        self.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
+    }
+}
+
+extension WorkspaceStore.AgentIDTaken: CustomStringConvertible {
+    package var description: String { "the agentId \(self.agentID) is already used by another workspace" }
+}
+
+extension UserStore.EmailTaken: CustomStringConvertible {
+    package var description: String { "the email \(self.email) already has a login" }
+}
+
+/// A workspace named on the command line that does not exist.
+package struct UnknownAgentID: Error, CustomStringConvertible {
+    package var agentID: String
+    package init(agentID: String) { self.agentID = agentID }
+    package var description: String { "no workspace has the agentId \(self.agentID)" }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+
+/// Everything an operator can set, read once: flags (applied by the CLI), then `LEADLIGHT_*`, then defaults.
+package struct LeadlightConfiguration: Sendable {
+    package var host = "127.0.0.1"
+    package var port = 8080
+    package var database = DatabaseLocation(nil)
+    /// Requests per minute per API key (DESIGN.md: 100).
+    package var rateLimitPerMinute = 100
+    /// Largest request body accepted; larger ones answer 413 before they are read.
+    package var maxRequestBodyBytes = 10 * 1024 * 1024
+    /// bcrypt cost for dashboard passwords.
+    package var passwordHashCost: UInt8 = 12
+    package var logLevel: Logger.Level = .info
+    /// Where time comes from; tests replace it.
+    package var clock: WallClock = .system
+
+    /// A setting in the environment that cannot be used, named so the operator can fix it.
+    package struct InvalidSetting: Error, CustomStringConvertible {
+        package var name: String
+        package var value: String
+        package var expected: String
+        package var description: String { "\(self.name)=\(self.value) is not valid: expected \(self.expected)" }
+    }
+
+    package init() {}
+
+    package init(environment: [String: String]) throws {
+        if let host = environment["LEADLIGHT_HOST"], !host.isEmpty { self.host = host }
+        if let port = environment["LEADLIGHT_PORT"] {
+            self.port = try Self.integer(port, name: "LEADLIGHT_PORT", in: 0...65535)
+        }
+        if let url = environment["LEADLIGHT_DATABASE_URL"], !url.isEmpty { self.database = DatabaseLocation(url) }
+        if let limit = environment["LEADLIGHT_RATE_LIMIT"] {
+            self.rateLimitPerMinute = try Self.integer(limit, name: "LEADLIGHT_RATE_LIMIT", in: 1...10_000_000)
+        }
+        if let bytes = environment["LEADLIGHT_MAX_BODY_BYTES"] {
+            self.maxRequestBodyBytes = try Self.integer(bytes, name: "LEADLIGHT_MAX_BODY_BYTES", in: 1024...1 << 30)
+        }
+        if let cost = environment["LEADLIGHT_BCRYPT_COST"] {
+            self.passwordHashCost = UInt8(try Self.integer(cost, name: "LEADLIGHT_BCRYPT_COST", in: 4...31))
+        }
+        if let level = environment["LEADLIGHT_LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw InvalidSetting(
+                    name: "LEADLIGHT_LOG_LEVEL", value: level, expected: "trace, debug, info, notice, warning or error"
+                )
+            }
+            self.logLevel = parsed
+        }
+    }
+
+    private static func integer(_ text: String, name: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw InvalidSetting(
+                name: name, value: text, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)"
+            )
+        }
+        return value
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+
+/// The one database handle every store is built on, for SQLite and PostgreSQL alike.
+///
+/// - `sql` serves reads (and single statements) on pooled connections.
+/// - `transaction { tx in … }` runs a unit of writes atomically on one connection. On SQLite all
+///   transactions share one writer connection, queued in-process, and start with `BEGIN IMMEDIATE`
+///   so two writers never deadlock on a lock upgrade; readers keep going in parallel thanks to WAL.
+package struct LeadlightDatabase: Sendable {
+    package let dialect: DatabaseDialect
+    /// For reads. Stores constructed on it must not be used for multi-statement writes.
+    package let sql: any SQLDatabase
+    private let backend: Backend
+
+    private enum Backend: Sendable {
+        case sqlite(readers: SQLiteReaders, writer: SQLiteConnection, lock: AsyncLock)
+        case postgres(lender: PostgresLender, run: Task<Void, Never>)
+    }
+
+    /// Opens (and for SQLite, creates) the database. Call `close()` when done.
+    package static func open(_ location: DatabaseLocation, logger: Logger) async throws -> LeadlightDatabase {
+        switch location {
+        case .sqlite(let path):
+            return try await Self.openSQLite(path: path, logger: logger)
+        case .postgres(let url):
+            return try Self.openPostgres(url: url, logger: logger)
+        }
+    }
+
+    private static let readerCount = 4
+
+    private static func openSQLite(path: String, logger: Logger) async throws -> LeadlightDatabase {
+        let storage = SQLiteConnection.Storage.file(path: URL(fileURLWithPath: path).path)
+        var connections: [SQLiteConnection] = []
+        do {
+            let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
+            connections.append(writer)
+            // WAL lets readers run while one writer writes; NORMAL sync is durable across process crashes in WAL.
+            // busy_timeout makes another process (the CLI beside a running server) wait instead of failing.
+            for pragma in [
+                "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+                "PRAGMA busy_timeout = 10000",
+            ] {
+                _ = try await writer.query(pragma, [])
+            }
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<Self.readerCount {
+                let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+                connections.append(reader)
+                _ = try await reader.query("PRAGMA busy_timeout = 10000", [])
+                readers.append(reader)
+            }
+            let lender = SQLiteReaders(connections: readers)
+            return LeadlightDatabase(
+                dialect: .sqlite,
+                sql: PooledSQLDatabase(
+                    lender: lender, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
+                    dialect: SQLiteDialect()
+                ),
+                backend: .sqlite(readers: lender, writer: writer, lock: AsyncLock())
+            )
+        } catch {
+            for connection in connections { try? await connection.close() }
+            throw error
+        }
+    }
+
+    private static func openPostgres(url: String, logger: Logger) throws -> LeadlightDatabase {
+        let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
+        var configuration = PostgresClient.Configuration(
+            host: parsed.host ?? "127.0.0.1", port: parsed.port ?? 5432, username: parsed.username,
+            password: parsed.password, database: parsed.database, tls: Self.tlsMode(url)
+        )
+        configuration.options.maximumConnections = 16
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let run = Task { await client.run() }
+        let lender = PostgresLender(client: client)
+        return LeadlightDatabase(
+            dialect: .postgres,
+            sql: PooledSQLDatabase(
+                lender: lender, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
+                dialect: PostgresDialect()
+            ),
+            backend: .postgres(lender: lender, run: run)
+        )
+    }
+
+    /// `sslmode` (or `tlsmode`) from the URL's query, as libpq reads it: `disable`, `prefer` (the default) or
+    /// `require`; `verify-ca` and `verify-full` also require TLS, with certificate checks.
+    private static func tlsMode(_ url: String) -> PostgresClient.Configuration.TLS {
+        let query = URLComponents(string: url)?.queryItems ?? []
+        let mode = query.first { $0.name == "sslmode" || $0.name == "tlsmode" }?.value?.lowercased() ?? "prefer"
+        switch mode {
+        case "disable", "allow": return .disable
+        case "require", "verify-ca", "verify-full": return .require(.makeClientConfiguration())
+        default: return .prefer(.makeClientConfiguration())
+        }
+    }
+
+    /// Runs `body` in one transaction: everything it writes commits together, or nothing does.
+    package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch self.backend {
+        case .sqlite(_, let writer, let lock):
+            return try await lock.withLock {
+                try await Self.run(body, on: writer.sql(queryLogLevel: .trace), begin: "BEGIN IMMEDIATE")
+            }
+        case .postgres(let lender, _):
+            return try await lender.withConnection { connection in
+                try await Self.run(body, on: connection, begin: "BEGIN")
+            }
+        }
+    }
+
+    private static func run<T>(
+        _ body: (any SQLDatabase) async throws -> T,
+        on session: any SQLDatabase,
+        begin: String
+    ) async throws -> T {
+        try await session.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(session)
+            try await session.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await session.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    /// Checks that the database answers, for `/readyz`.
+    package func ping() async throws {
+        _ = try await self.sql.raw("SELECT 1 AS one").first()
+    }
+
+    package func close() async {
+        switch self.backend {
+        case .sqlite(let readers, let writer, let lock):
+            await lock.lock()  // let a running transaction finish first
+            for reader in readers.connections { try? await reader.close() }
+            try? await writer.close()
+        case .postgres(_, let run):
+            run.cancel()
+            await run.value
+        }
+    }
+}

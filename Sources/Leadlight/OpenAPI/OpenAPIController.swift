@@ -1,0 +1,23 @@
+import Foundation
+import Hummingbird
+
+/// Serves the OpenAPI 3.1 document of `/api/v1` (kept true to the router by `OpenAPIDocumentTests`).
+struct OpenAPIController {
+    /// The document, loaded once from the package resources.
+    let document: ByteBuffer
+
+    init() throws {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        self.document = ByteBuffer(bytes: try Data(contentsOf: url))
+    }
+
+    func show(_ request: Request, context: APIContext) async throws -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: self.document)
+        )
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `leadlight`: the self-hosted CRM server for agents, and the tools to run it.
+@main
+struct LeadlightCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leadlight",
+        abstract: "A self-hosted CRM server for agents.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, WorkspaceCommand.self, KeysCommand.self],
+        defaultSubcommand: nil
+    )
+}

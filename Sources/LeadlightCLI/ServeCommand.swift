@@ -1,0 +1,51 @@
+import ArgumentParser
+import Hummingbird
+import Leadlight
+
+/// `leadlight serve`: migrate, create the demo workspace on first run, then serve until SIGINT/SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server.")
+
+    @Option(help: "Address to listen on (env LEADLIGHT_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (env LEADLIGHT_PORT, default 8080).")
+    var port: Int?
+
+    @Option(name: .customLong("rate-limit"), help: "Requests per minute per API key (env LEADLIGHT_RATE_LIMIT, default 100).")
+    var rateLimit: Int?
+
+    @OptionGroup var database: DatabaseOptions
+
+    /// The environment's settings with the flags applied on top.
+    func configuration() throws -> LeadlightConfiguration {
+        var configuration = try self.database.configuration()
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if let rateLimit {
+            guard rateLimit >= 1 else { throw ValidationError("--rate-limit must be at least 1") }
+            configuration.rateLimitPerMinute = rateLimit
+        }
+        return configuration
+    }
+
+    func run() async throws {
+        let configuration = try self.configuration()
+        let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+        try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
+            let provisioner = WorkspaceProvisioner(
+                database: database,
+                passwordHasher: PasswordHasher(cost: configuration.passwordHashCost),
+                clock: configuration.clock
+            )
+            let demo = try await DemoWorkspace.createIfDatabaseIsEmpty(using: provisioner)
+            let displayHost = ["0.0.0.0", "::", ""].contains(configuration.host) ? "127.0.0.1" : configuration.host
+            let app = try buildApplication(configuration, database: database, logger: logger) { port in
+                let baseURL = "http://\(displayHost):\(port)"
+                CommandLineSupport.printLine("Leadlight is listening on \(baseURL) (\(configuration.database))")
+                if let demo { CommandLineSupport.printLine(DemoWorkspace.banner(for: demo, baseURL: baseURL)) }
+            }
+            try await app.runService()
+        }
+    }
+}
