@@ -6,7 +6,8 @@ import Leadlight
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .customLong("database-url"),
-        help: "postgres://… for PostgreSQL, otherwise a SQLite file path (default ./leadlight.sqlite; env LEADLIGHT_DATABASE_URL)."
+        help:
+            "postgres://… for PostgreSQL, otherwise a SQLite file path (default ./leadlight.sqlite; env LEADLIGHT_DATABASE_URL)."
     )
     var databaseURL: String?
 

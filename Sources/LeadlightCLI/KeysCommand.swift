@@ -46,7 +46,8 @@ struct KeysCommand: AsyncParsableCommand {
                 let workspace = try await self.workspace.find(in: database)
                 let name = try APIKeysAPI.validName(self.name)
                 let (key, secret) = try await database.transaction { tx in
-                    try await APIKeyStore(database: tx).create(named: name, in: workspace.id, at: configuration.clock.now)
+                    try await APIKeyStore(database: tx).create(
+                        named: name, in: workspace.id, at: configuration.clock.now)
                 }
                 return (workspace, key, secret)
             }
@@ -112,7 +113,8 @@ struct KeysCommand: AsyncParsableCommand {
             let revoked = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
                 let workspace = try await self.workspace.find(in: database).id
                 return try await database.transaction { tx in
-                    try await APIKeyStore(database: tx).revoke(APIKey.ID(rawValue: keyID), in: workspace, at: configuration.clock.now)
+                    try await APIKeyStore(database: tx).revoke(
+                        APIKey.ID(rawValue: keyID), in: workspace, at: configuration.clock.now)
                 }
             }
             guard let revoked else { throw UnknownKey(id: keyID) }

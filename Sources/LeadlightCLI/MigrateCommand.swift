@@ -3,7 +3,8 @@ import Leadlight
 
 /// `leadlight migrate`: apply pending schema migrations and exit (`serve` does this too, at start).
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending database migrations.")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply pending database migrations.")
 
     @OptionGroup var database: DatabaseOptions
 

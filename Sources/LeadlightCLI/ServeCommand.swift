@@ -12,7 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one (env LEADLIGHT_PORT, default 8080).")
     var port: Int?
 
-    @Option(name: .customLong("rate-limit"), help: "Requests per minute per API key (env LEADLIGHT_RATE_LIMIT, default 100).")
+    @Option(
+        name: .customLong("rate-limit"),
+        help: "Requests per minute per API key (env LEADLIGHT_RATE_LIMIT, default 100).")
     var rateLimit: Int?
 
     @OptionGroup var database: DatabaseOptions

@@ -60,7 +60,9 @@ struct WorkspaceCommand: AsyncParsableCommand {
                     )
                 )
             } else {
-                CommandLineSupport.printLine("Created workspace \(created.workspace.name) (agentId \(created.workspace.agentID), id \(created.workspace.id))")
+                CommandLineSupport.printLine(
+                    "Created workspace \(created.workspace.name) (agentId \(created.workspace.agentID), id \(created.workspace.id))"
+                )
                 CommandLineSupport.printLine("Owner login: \(created.owner.email)")
                 if let password = created.generatedPassword {
                     CommandLineSupport.printLine("Owner password: \(password)  (shown once)")

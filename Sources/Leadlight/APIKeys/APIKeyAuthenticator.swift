@@ -17,7 +17,8 @@ struct APIKeyAuthenticator: RouterMiddleware {
     ) async throws -> Response {
         let presented = try Self.presentedKey(in: request.headers)
         guard let secret = APIKeySecret(presented: presented) else {
-            throw APIError.unauthorized("The API key is malformed: keys look like alk_live_ followed by 40 letters and digits.")
+            throw APIError.unauthorized(
+                "The API key is malformed: keys look like alk_live_ followed by 40 letters and digits.")
         }
         guard let key = try await APIKeyStore(database: self.database.sql).authenticate(secret) else {
             throw APIError.unauthorized("The API key is not valid: it is unknown or has been revoked.")
@@ -26,7 +27,8 @@ struct APIKeyAuthenticator: RouterMiddleware {
         if key.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.usageRecordingInterval }) ?? true {
             do {
                 try await self.database.transaction { tx in
-                    try await APIKeyStore(database: tx).recordUse(of: key.id, at: now, interval: Self.usageRecordingInterval)
+                    try await APIKeyStore(database: tx).recordUse(
+                        of: key.id, at: now, interval: Self.usageRecordingInterval)
                 }
             } catch {
                 context.logger.warning("Could not record API key use", metadata: ["error": .string("\(error)")])

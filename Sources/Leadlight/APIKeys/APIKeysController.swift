@@ -28,7 +28,8 @@ struct APIKeysController {
         }
         return EditedResponse(
             status: .created,
-            response: .init(id: key.id, name: key.name, prefix: key.prefix, apiKey: secret.value, createdAt: key.createdAt)
+            response: .init(
+                id: key.id, name: key.name, prefix: key.prefix, apiKey: secret.value, createdAt: key.createdAt)
         )
     }
 

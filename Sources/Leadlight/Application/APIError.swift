@@ -69,7 +69,8 @@ extension APIError {
         case let failure as ValidationFailure:
             self = .validationFailed(failure.fields)
         case let taken as WorkspaceStore.AgentIDTaken:
-            self = .conflict("The agentId \(taken.agentID) is already used by another workspace.", code: "agent_id_taken")
+            self = .conflict(
+                "The agentId \(taken.agentID) is already used by another workspace.", code: "agent_id_taken")
         case let taken as UserStore.EmailTaken:
             self = .conflict("The email \(taken.email) already has a login.", code: "email_taken")
         case is NIOTooManyBytesError:
@@ -85,10 +86,12 @@ extension APIError {
     private static func fromRouter(_ error: HTTPError) -> APIError {
         switch error.status {
         case .notFound:
-            return APIError(status: .notFound, code: "not_found", message: "No such endpoint. See /api/v1/openapi.json.")
+            return APIError(
+                status: .notFound, code: "not_found", message: "No such endpoint. See /api/v1/openapi.json.")
         case .methodNotAllowed:
             return APIError(
-                status: .methodNotAllowed, code: "method_not_allowed", message: "This endpoint does not take that method."
+                status: .methodNotAllowed, code: "method_not_allowed",
+                message: "This endpoint does not take that method."
             )
         case .contentTooLarge:
             return .payloadTooLarge(limit: nil)

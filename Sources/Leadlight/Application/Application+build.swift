@@ -42,7 +42,10 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
 
     let api = router.group("api/v1")
         .add(middleware: APIKeyAuthenticator(database: database, clock: clock))
-        .add(middleware: RateLimitMiddleware(limiter: rateLimiter, limitPerMinute: configuration.rateLimitPerMinute, clock: clock))
+        .add(
+            middleware: RateLimitMiddleware(
+                limiter: rateLimiter, limitPerMinute: configuration.rateLimitPerMinute, clock: clock)
+        )
         .add(middleware: APIErrorMiddleware())  // errors below become responses that still get rate-limit headers
     api.addRoutes(WorkspaceController(database: database, clock: clock).routes, atPath: "workspace")
     api.addRoutes(APIKeysController(database: database, clock: clock).routes, atPath: "api-keys")

@@ -14,7 +14,9 @@ extension Request {
         } catch is NIOTooManyBytesError {
             throw APIError.payloadTooLarge(limit: limit)
         }
-        guard buffer.readableBytes > 0 else { throw APIError.invalidJSON("The request body is empty; send a JSON object.") }
+        guard buffer.readableBytes > 0 else {
+            throw APIError.invalidJSON("The request body is empty; send a JSON object.")
+        }
         let bytes = buffer.readableBytesView
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw APIError.badRequest("The request body is not valid UTF-8.", code: "invalid_encoding")

@@ -106,7 +106,9 @@ package struct LeadlightDatabase: Sendable {
     }
 
     /// Runs `body` in one transaction: everything it writes commits together, or nothing does.
-    package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws
+        -> T
+    {
         switch self.backend {
         case .sqlite(_, let writer, let lock):
             return try await lock.withLock {

@@ -6,7 +6,8 @@ import SQLiteKit
 struct SQLiteReaders: ConnectionLender {
     let connections: [SQLiteConnection]
 
-    func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    {
         try await body(self.connections.randomElement()!.sql(queryLogLevel: .trace))
     }
 }

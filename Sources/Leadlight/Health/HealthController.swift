@@ -19,7 +19,8 @@ struct HealthController {
             return EditedResponse(status: .ok, response: Status(status: "ok", database: self.database.dialect.rawValue))
         } catch {
             context.logger.warning("Readiness check failed", metadata: ["error": .string("\(error)")])
-            return EditedResponse(status: .serviceUnavailable, response: Status(status: "unavailable", database: "unreachable"))
+            return EditedResponse(
+                status: .serviceUnavailable, response: Status(status: "unavailable", database: "unreachable"))
         }
     }
 }

@@ -10,13 +10,14 @@ package struct WallClock: Sendable {
 
     package static let system = WallClock { Date() }
 
-    package var now: Date { self.read() }
+    /// Now, to the millisecond: the precision every stored time has, so a value read back equals the one written.
+    package var now: Date { Date(millisecondsSince1970: self.read().millisecondsSince1970) }
 }
 
 extension Date {
     /// Whole milliseconds since 1970, the form every timestamp column is stored in on both databases.
     var millisecondsSince1970: Int64 {
-        Int64((self.timeIntervalSince1970 * 1000).rounded(.down))
+        Int64((self.timeIntervalSince1970 * 1000).rounded())
     }
 
     init(millisecondsSince1970 milliseconds: Int64) {

@@ -7,10 +7,15 @@ struct OpenAPIController {
     let document: ByteBuffer
 
     init() throws {
+        self.document = ByteBuffer(bytes: try Self.loadDocument())
+    }
+
+    /// The document's bytes, from the package resources.
+    static func loadDocument() throws -> Data {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
             throw CocoaError(.fileNoSuchFile)
         }
-        self.document = ByteBuffer(bytes: try Data(contentsOf: url))
+        return try Data(contentsOf: url)
     }
 
     func show(_ request: Request, context: APIContext) async throws -> Response {

@@ -24,7 +24,7 @@ package struct UserStore: Sendable {
                     SQLBind(user.createdAt.millisecondsSince1970), SQLBind(user.updatedAt.millisecondsSince1970)
                 )
                 .run()
-        } catch where UniqueViolation.matches(error, column: "email") {
+        } catch  where UniqueViolation.matches(error, column: "email") {
             throw EmailTaken(email: user.email)
         }
     }

@@ -23,7 +23,9 @@ struct WorkspaceController {
         if let agentId = body.agentId, agentId != workspace.agentID.rawValue {
             errors.add("agentId", "cannot be changed: webhook receivers and public links depend on it")
         }
-        if let name = body.name, let name = errors.check({ try TextRules.required(name, field: "name", maxLength: 200) }) {
+        if let name = body.name,
+            let name = errors.check({ try TextRules.required(name, field: "name", maxLength: 200) })
+        {
             workspace.name = name
         }
         if let currency = body.currency, let currency = errors.check({ try CurrencyCode(validating: currency) }) {

@@ -25,7 +25,7 @@ package struct WorkspaceStore: Sendable {
                     SQLBind(workspace.updatedAt.millisecondsSince1970)
                 )
                 .run()
-        } catch where UniqueViolation.matches(error, column: "agent_id") {
+        } catch  where UniqueViolation.matches(error, column: "agent_id") {
             throw AgentIDTaken(agentID: workspace.agentID)
         }
     }

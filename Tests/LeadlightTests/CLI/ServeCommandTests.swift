@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+
+@testable import Leadlight
+
+/// `leadlight serve` as a newcomer and an operator run it.
+@Suite struct ServeCommandTests {
+    @Test func aFirstRunCreatesTheSQLiteFileAndPrintsALoginAKeyAndACurlLineThatWorks() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "leadlight-first-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let server = try await ServerProcess.start(directory: directory)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("leadlight.sqlite").path))
+        #expect(server.output.contains("Login     owner@demo.leadlight.test"))
+        #expect(server.output.contains("Password  "))
+        let curl = try #require(server.output.split(separator: "\n").first { $0.contains("curl ") })
+            .replacingOccurrences(of: "│ ", with: "")
+        #expect(curl.contains("alk_live_"))
+        // Run the printed line exactly as a person would paste it.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", curl + " -s -o /dev/null -w '%{http_code}'"]
+        let pipe = Pipe()
+        shell.standardOutput = pipe
+        let exit = LeadlightProcess.exitStatus(of: shell)
+        try shell.run()
+        let handle = pipe.fileHandleForReading
+        let code = await LeadlightProcess.blocking { String(decoding: handle.readDataToEndOfFile(), as: UTF8.self) }
+        _ = await LeadlightProcess.wait(exit)
+        #expect(code == "200")
+
+        #expect(await server.stop() == 0)  // SIGTERM shuts down gracefully
+
+        // A second start finds the workspace and prints no new credentials.
+        let again = try await ServerProcess.start(directory: directory)
+        #expect(!again.output.contains("First run"))
+        await again.stop()
+    }
+
+    @Test(.enabled(if: TestDatabase.postgresURL != nil))
+    func twoServerProcessesOnOnePostgreSQLShareOneRateLimit() async throws {
+        try await TestDatabase.postgres.withFreshLocation { location in
+            guard case .postgres(let url) = location else { return }
+            let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
+            try await Migrator(database: database).migrate(logger: TestDatabase.logger)
+            let key = try await TestSeed(database: database, clock: .system).apiKey()
+            await database.close()
+
+            let environment = ["LEADLIGHT_RATE_LIMIT": "10", "LEADLIGHT_DATABASE_URL": url]
+            let first = try await ServerProcess.start(environment: environment)
+            let second = try await ServerProcess.start(environment: environment)
+            // A window is a calendar minute: start early in one so all 14 requests fall in the same window.
+            let secondsIntoMinute = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
+            if secondsIntoMinute > 40 { try await Task.sleep(for: .seconds(61 - secondsIntoMinute)) }
+            var statuses: [UInt] = []
+            do {
+                for index in 0..<14 {
+                    let server = index % 2 == 0 ? first : second
+                    var request = HTTPClientRequest(url: "\(server.baseURL)/api/v1/workspace")
+                    request.headers.add(name: "X-API-Key", value: key)
+                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                    _ = try await response.body.collect(upTo: 1 << 20)
+                    statuses.append(response.status.code)
+                }
+            } catch {
+                await first.stop()
+                await second.stop()
+                throw error
+            }
+            await first.stop()
+            await second.stop()
+            #expect(statuses == Array(repeating: 200, count: 10) + Array(repeating: 429, count: 4))
+        }
+    }
+}
