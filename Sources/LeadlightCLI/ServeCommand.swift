@@ -44,8 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
             let displayHost = ["0.0.0.0", "::", ""].contains(configuration.host) ? "127.0.0.1" : configuration.host
             let app = try buildApplication(configuration, database: database, logger: logger) { port in
                 let baseURL = "http://\(displayHost):\(port)"
-                CommandLineSupport.printLine("Leadlight is listening on \(baseURL) (\(configuration.database))")
-                if let demo { CommandLineSupport.printLine(DemoWorkspace.banner(for: demo, baseURL: baseURL)) }
+                // One write, so a process reading our output sees the banner together with the address.
+                let listening = "Leadlight is listening on \(baseURL) (\(configuration.database))"
+                let banner = demo.map { "\n" + DemoWorkspace.banner(for: $0, baseURL: baseURL) } ?? ""
+                CommandLineSupport.printLine(listening + banner)
             }
             try await app.runService()
         }

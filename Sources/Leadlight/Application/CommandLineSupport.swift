@@ -17,17 +17,11 @@ package enum CommandLineSupport {
         migrating: Bool = true,
         _ body: (LeadlightDatabase) async throws -> T
     ) async throws -> T {
-        let database = try await LeadlightDatabase.open(configuration.database, logger: logger)
-        do {
+        try await LeadlightDatabase.withOpen(configuration.database, logger: logger) { database in
             if migrating {
                 try await Migrator(database: database, clock: configuration.clock).migrate(logger: logger)
             }
-            let result = try await body(database)
-            await database.close()
-            return result
-        } catch {
-            await database.close()
-            throw error
+            return try await body(database)
         }
     }
 

@@ -35,6 +35,23 @@ package struct LeadlightDatabase: Sendable {
         }
     }
 
+    /// Opens the database, runs `body`, and closes it again however `body` ends.
+    package static func withOpen<T: Sendable>(
+        _ location: DatabaseLocation,
+        logger: Logger,
+        _ body: (LeadlightDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try await Self.open(location, logger: logger)
+        do {
+            let result = try await body(database)
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
     private static let readerCount = 4
 
     private static func openSQLite(path: String, logger: Logger) async throws -> LeadlightDatabase {
@@ -142,12 +159,15 @@ package struct LeadlightDatabase: Sendable {
         _ = try await self.sql.raw("SELECT 1 AS one").first()
     }
 
+    /// Closes every connection; afterwards every query fails. Safe to call more than once.
     package func close() async {
         switch self.backend {
         case .sqlite(let readers, let writer, let lock):
-            await lock.lock()  // let a running transaction finish first
-            for reader in readers.connections { try? await reader.close() }
-            try? await writer.close()
+            // Behind the write lock, so a running transaction finishes first. Closing twice is harmless.
+            _ = try? await lock.withLock {
+                for reader in readers.connections { try? await reader.close() }
+                try? await writer.close()
+            }
         case .postgres(_, let run):
             run.cancel()
             await run.value

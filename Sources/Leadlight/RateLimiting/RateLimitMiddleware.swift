@@ -22,14 +22,14 @@ struct RateLimitMiddleware: RouterMiddleware {
             .rateLimitReset: String(decision.resetEpochSeconds),
         ]
         guard decision.isAllowed else {
-            headers[.retryAfter] = String(decision.retryAfterSeconds(now: now))
-            var error = APIError(
+            let retryAfter = decision.retryAfterSeconds(now: now)
+            headers[.retryAfter] = String(retryAfter)
+            throw APIError(
                 status: .tooManyRequests, code: "rate_limited",
-                message: "Rate limit of \(decision.limit) requests per minute exceeded for this API key.",
+                message: "Rate limit of \(decision.limit) requests per minute exceeded for this API key. "
+                    + "Retry after \(retryAfter) seconds.",
                 headers: headers
             )
-            error.message += " Retry after \(decision.retryAfterSeconds(now: now)) seconds."
-            throw error
         }
         var response = try await next(request, context)
         response.headers.append(contentsOf: headers)

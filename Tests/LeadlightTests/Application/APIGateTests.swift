@@ -105,6 +105,38 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func aServerFaultAnswers500WithoutLeakingInternals(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let key = try await seed.apiKey()
+            try await seed.database.transaction { tx in try await tx.raw("DROP TABLE api_keys").run() }
+            try await app.test(.router) { client in
+                let response = try await client.get("/api/v1/workspace", key: key, headers: [.requestID: "fault-1"])
+                #expect(response.status == .internalServerError)
+                let body = try response.error
+                #expect(body.error.code == "internal_error")
+                #expect(body.requestId == "fault-1")
+                let text = String(buffer: response.body).lowercased()
+                for leak in ["api_keys", "sql", "table", "error:", ".swift"] {
+                    #expect(!text.contains(leak), "the body mentions \(leak)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func readinessAnswers503WhenTheDatabaseIsGone(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            await seed.database.close()
+            try await app.test(.router) { client in
+                #expect(try await client.get("/healthz", key: nil).status == .ok)
+                let ready = try await client.get("/readyz", key: nil)
+                #expect(ready.status == .serviceUnavailable)
+                #expect(try ready.json["status"] as? String == "unavailable")
+            }
+        }
+    }
+
     @Test func aSaneClientRequestIDIsEchoedAndAnUnsafeOneReplaced() async throws {
         try await withTestApp(.sqlite) { app, seed in
             try await app.test(.router) { client in

@@ -13,18 +13,11 @@ import Testing
         }
     }
 
-    private func withDatabase<T>(_ location: DatabaseLocation, _ body: (LeadlightDatabase) async throws -> T)
-        async throws -> T
-    {
-        let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
-        do {
-            let result = try await body(database)
-            await database.close()
-            return result
-        } catch {
-            await database.close()
-            throw error
-        }
+    private func withDatabase<T: Sendable>(
+        _ location: DatabaseLocation,
+        _ body: (LeadlightDatabase) async throws -> T
+    ) async throws -> T {
+        try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger, body)
     }
 
     @Test(arguments: TestDatabase.available)

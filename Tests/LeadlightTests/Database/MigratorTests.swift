@@ -8,8 +8,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func migrationsApplyOnceEachAndAreRecorded(on kind: TestDatabase) async throws {
         try await kind.withFreshLocation { location in
-            let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
-            do {
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
                 let first = try await Migrator(database: database).migrate(logger: TestDatabase.logger)
                 #expect(first == Migrator.all.map(\.name))
                 let second = try await Migrator(database: database).migrate(logger: TestDatabase.logger)
@@ -17,10 +16,6 @@ import Testing
                 let versions = try await database.sql.select().column("version").from("schema_migrations")
                     .orderBy("version").all().map { try $0.decode(column: "version", as: Int.self) }
                 #expect(versions == Migrator.all.map(\.version))
-                await database.close()
-            } catch {
-                await database.close()
-                throw error
             }
         }
     }

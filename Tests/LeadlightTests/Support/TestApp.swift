@@ -42,15 +42,10 @@ func withTestApp(
         configuration.port = 0
         configuration.passwordHashCost = 4
         configure(&configuration)
-        let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
-        do {
+        try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
             try await Migrator(database: database).migrate(logger: TestDatabase.logger)
             let app = try buildApplication(configuration, database: database, logger: TestDatabase.logger)
             try await body(app, TestSeed(database: database, clock: configuration.clock))
-            await database.close()
-        } catch {
-            await database.close()
-            throw error
         }
     }
 }

@@ -60,13 +60,8 @@ enum TestDatabase: String, CustomStringConvertible, Sendable {
     }
 
     private static func admin(_ adminURL: String, _ statement: String) async throws {
-        let database = try await LeadlightDatabase.open(.postgres(url: adminURL), logger: Self.logger)
-        do {
+        try await LeadlightDatabase.withOpen(.postgres(url: adminURL), logger: Self.logger) { database in
             try await database.sql.raw(SQLQueryString(statement)).run()
-            await database.close()
-        } catch {
-            await database.close()
-            throw error
         }
     }
 
