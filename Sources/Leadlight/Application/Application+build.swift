@@ -49,5 +49,6 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
         .add(middleware: APIErrorMiddleware())  // errors below become responses that still get rate-limit headers
     api.addRoutes(WorkspaceController(database: database, clock: clock).routes, atPath: "workspace")
     api.addRoutes(APIKeysController(database: database, clock: clock).routes, atPath: "api-keys")
+    api.addRoutes(OfferingsController(database: database, clock: clock).routes, atPath: "products")
     return router
 }

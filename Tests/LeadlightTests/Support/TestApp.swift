@@ -30,11 +30,12 @@ struct TestSeed: Sendable {
 }
 
 /// Runs `body` against the application `buildApplication` returns, on a fresh, migrated database.
-func withTestApp(
+@discardableResult
+func withTestApp<T: Sendable>(
     _ kind: TestDatabase,
     configure: (inout LeadlightConfiguration) -> Void = { _ in },
-    _ body: (any ApplicationProtocol, TestSeed) async throws -> Void
-) async throws {
+    _ body: (any ApplicationProtocol, TestSeed) async throws -> T
+) async throws -> T {
     try await kind.withFreshLocation { location in
         var configuration = LeadlightConfiguration()
         configuration.database = location
@@ -42,10 +43,10 @@ func withTestApp(
         configuration.port = 0
         configuration.passwordHashCost = 4
         configure(&configuration)
-        try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+        return try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
             try await Migrator(database: database).migrate(logger: TestDatabase.logger)
             let app = try buildApplication(configuration, database: database, logger: TestDatabase.logger)
-            try await body(app, TestSeed(database: database, clock: configuration.clock))
+            return try await body(app, TestSeed(database: database, clock: configuration.clock))
         }
     }
 }

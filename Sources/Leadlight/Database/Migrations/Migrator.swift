@@ -10,6 +10,7 @@ package struct Migrator: Sendable {
         CreateUsers(),
         CreateAPIKeys(),
         CreateRateLimitWindows(),
+        CreateOfferings(),
     ]
 
     let database: LeadlightDatabase

@@ -1,0 +1,187 @@
+import Foundation
+import SQLKit
+
+/// Every query that touches `offerings`.
+package struct OfferingStore: Sendable {
+    let database: any SQLDatabase
+
+    package init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    static let columns = [
+        "id", "workspace_id", "type", "name", "description", "price_units", "currency", "active", "sku", "stock_qty",
+        "reorder_level", "unit", "billing_period", "term_months", "external_id", "created_at", "updated_at",
+    ]
+    /// Rows per INSERT statement: 17 binds a row stays far below SQLite's and PostgreSQL's bind limits.
+    static let rowsPerStatement = 1000
+
+    package func find(_ id: Offering.ID, in workspace: Workspace.ID) async throws -> Offering? {
+        try await self.database.select().column("*").from("offerings")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("id", .equal, id.rawValue)
+            .first()
+            .map(Offering.init(row:))
+    }
+
+    /// The workspace's offerings that have one of these skus or one of these external ids.
+    func matching(skus: [String], externalIDs: [String], in workspace: Workspace.ID) async throws -> [Offering] {
+        guard !skus.isEmpty || !externalIDs.isEmpty else { return [] }
+        return try await self.database.select().column("*").from("offerings")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where { group in
+                var group = group
+                if !skus.isEmpty { group = group.orWhere("sku", .in, skus) }
+                if !externalIDs.isEmpty { group = group.orWhere("external_id", .in, externalIDs) }
+                return group
+            }
+            .all()
+            .map(Offering.init(row:))
+    }
+
+    /// Inserts new offerings, many rows per statement.
+    func insert(_ offerings: [Offering]) async throws {
+        for chunk in offerings.chunked(by: Self.rowsPerStatement) {
+            var insert = self.database.insert(into: "offerings").columns(Self.columns)
+            for offering in chunk { insert = insert.values(Self.values(of: offering)) }
+            try await insert.run()
+        }
+    }
+
+    /// Writes changed offerings over their stored rows, many rows per statement (an upsert on the id).
+    func update(_ offerings: [Offering]) async throws {
+        for chunk in offerings.chunked(by: Self.rowsPerStatement) {
+            var insert = self.database.insert(into: "offerings").columns(Self.columns)
+            for offering in chunk { insert = insert.values(Self.values(of: offering)) }
+            try await insert.onConflict(with: ["id"]) { conflict in
+                var conflict = conflict
+                for column in Self.columns where !["id", "workspace_id", "created_at"].contains(column) {
+                    conflict = conflict.set(excludedValueOf: column)
+                }
+                return conflict
+            }.run()
+        }
+    }
+
+    /// Deletes the offering; false when the workspace has no such offering.
+    func delete(_ id: Offering.ID, in workspace: Workspace.ID) async throws -> Bool {
+        let deleted = try await self.database.delete(from: "offerings")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("id", .equal, id.rawValue)
+            .returning("id")
+            .all()
+        return !deleted.isEmpty
+    }
+
+    /// One page of the workspace's offerings, newest first, and how many match in all.
+    package func list(_ query: OfferingQuery, in workspace: Workspace.ID) async throws -> (
+        offerings: [Offering], total: Int
+    ) {
+        let page = try await self.filtered(self.database.select().column("*"), query, workspace)
+            .orderBy("created_at", .descending)
+            .orderBy("id", .descending)
+            .limit(query.limit)
+            .offset(query.offset)
+            .all()
+            .map(Offering.init(row:))
+        let total =
+            try await self.filtered(
+                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), query, workspace
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        return (page, total)
+    }
+
+    private func filtered(
+        _ select: SQLSelectBuilder,
+        _ query: OfferingQuery,
+        _ workspace: Workspace.ID
+    ) -> SQLSelectBuilder {
+        var select = select.from("offerings").where("workspace_id", .equal, workspace.rawValue)
+        if let type = query.type { select = select.where("type", .equal, type.rawValue) }
+        if let sku = query.sku { select = select.where("sku", .equal, sku) }
+        if let externalID = query.externalID { select = select.where("external_id", .equal, externalID) }
+        if let active = query.active { select = select.where("active", .equal, active) }
+        if let since = query.updatedSince {
+            select = select.where("updated_at", .greaterThanOrEqual, since.millisecondsSince1970)
+        }
+        if let search = query.search {
+            // LOWER(…) LIKE on both databases; the term's own %, _ and \ match literally.
+            let escaped = search.lowercased()
+                .replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            let pattern = "%\(escaped)%"
+            select = select.where(
+                SQLQueryString(
+                    """
+                    (LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' \
+                    OR LOWER(COALESCE(sku, '')) LIKE \(bind: pattern) ESCAPE '\\' \
+                    OR LOWER(COALESCE(description, '')) LIKE \(bind: pattern) ESCAPE '\\')
+                    """
+                )
+            )
+        }
+        return select
+    }
+
+    /// Counts by type and active state.
+    package func counts(in workspace: Workspace.ID) async throws -> [(type: OfferingType, active: Bool, count: Int)] {
+        try await self.database.select()
+            .column("type").column("active").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("offerings")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .groupBy("type").groupBy("active")
+            .all()
+            .map { row in
+                (
+                    try row.decode(column: "type", as: OfferingType.self),
+                    try row.decode(column: "active", as: Bool.self),
+                    try row.decode(column: "n", as: Int.self)
+                )
+            }
+    }
+
+    private static func values(of offering: Offering) -> [any SQLExpression] {
+        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
+            value.map { SQLBind($0) } ?? SQLLiteral.null
+        }
+        return [
+            bind(offering.id.rawValue), bind(offering.workspaceID.rawValue), bind(offering.type.rawValue),
+            bind(offering.name), bind(offering.description), bind(offering.price?.units),
+            bind(offering.currency.rawValue), bind(offering.active), bind(offering.sku), bind(offering.stockQty),
+            bind(offering.reorderLevel), bind(offering.unit), bind(offering.billingPeriod?.rawValue),
+            bind(offering.termMonths), bind(offering.externalID), bind(offering.createdAt.millisecondsSince1970),
+            bind(offering.updatedAt.millisecondsSince1970),
+        ]
+    }
+}
+
+extension Offering {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
+            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+            type: try row.decode(column: "type", as: OfferingType.self),
+            name: try row.decode(column: "name", as: String.self),
+            description: try row.decode(column: "description", as: String?.self),
+            price: try row.decode(column: "price_units", as: Int64?.self).map(Money.init(units:)),
+            currency: try row.decode(column: "currency", as: CurrencyCode.self),
+            active: try row.decode(column: "active", as: Bool.self),
+            sku: try row.decode(column: "sku", as: String?.self),
+            stockQty: try row.decode(column: "stock_qty", as: Int64?.self),
+            reorderLevel: try row.decode(column: "reorder_level", as: Int64?.self),
+            unit: try row.decode(column: "unit", as: String?.self),
+            billingPeriod: try row.decode(column: "billing_period", as: BillingPeriod?.self),
+            termMonths: try row.decode(column: "term_months", as: Int?.self),
+            externalID: try row.decode(column: "external_id", as: String?.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+        )
+    }
+}
+
+extension Array {
+    func chunked(by size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: self.count, by: size).map { self[$0..<Swift.min($0 + size, self.count)] }
+    }
+}

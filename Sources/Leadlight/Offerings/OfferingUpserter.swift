@@ -1,0 +1,168 @@
+import Foundation
+import SQLKit
+
+/// The idempotent upsert behind `POST /api/v1/products` (DESIGN.md, Offerings): each row matches the
+/// workspace's offering by sku, else by externalId; it is created, updated, reported unchanged (and not
+/// written), or failed with its errors. The valid rows of one call are written in one transaction.
+package struct OfferingUpserter: Sendable {
+    let database: LeadlightDatabase
+    let clock: WallClock
+
+    package init(database: LeadlightDatabase, clock: WallClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    package static let maxRows = 1000
+
+    package enum Status: String, Sendable, Codable {
+        case created, updated, unchanged, failed
+    }
+
+    /// What became of one row, in input order.
+    package struct RowResult: Sendable {
+        package var index: Int
+        package var status: Status
+        package var offering: Offering?
+        package var sku: String?
+        package var externalID: String?
+        package var errors: [FieldError] = []
+    }
+
+    /// Too many rows for one call: nothing is written.
+    package struct TooManyRows: Error {
+        package var count: Int
+    }
+
+    package func upsert(_ rows: [OfferingRow], in workspace: Workspace) async throws -> [RowResult] {
+        guard rows.count <= Self.maxRows else { throw TooManyRows(count: rows.count) }
+        var results = rows.enumerated().map { index, row in
+            RowResult(index: index, status: .failed, sku: row.reportedSKU, externalID: row.reportedExternalID)
+        }
+        let changes = Self.validate(rows, into: &results)
+        // Another request may insert the same new sku between our read and our write (PostgreSQL);
+        // the unique index then refuses ours, and a second pass finds the row it created.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await self.write(changes, results: results, in: workspace)
+            } catch  where attempt < 3 && UniqueViolation.matches(error) {
+                continue
+            }
+        }
+    }
+
+    /// Checks each row alone, then the batch as a whole: a sku or externalId seen earlier fails the later row.
+    private static func validate(_ rows: [OfferingRow], into results: inout [RowResult]) -> [Int: OfferingChanges] {
+        var changes: [Int: OfferingChanges] = [:]
+        var firstIndexBySKU: [String: Int] = [:]
+        var firstIndexByExternalID: [String: Int] = [:]
+        for (index, row) in rows.enumerated() {
+            let validated: OfferingChanges
+            do {
+                validated = try OfferingChanges(validating: row)
+            } catch let failure as ValidationFailure {
+                results[index].errors = failure.fields
+                continue
+            } catch {
+                results[index].errors = [FieldError(field: "body", message: "could not be read")]
+                continue
+            }
+            guard validated.matchKey != nil else {
+                results[index].errors = [
+                    FieldError(
+                        field: "externalId",
+                        message: "is required when there is no sku: it is how a re-run finds this offering again"
+                    )
+                ]
+                continue
+            }
+            if let sku = validated.sku.value {
+                if let first = firstIndexBySKU[sku] {
+                    results[index].errors = [
+                        FieldError(field: "sku", message: "appears earlier in this batch, at index \(first)")
+                    ]
+                    continue
+                }
+                firstIndexBySKU[sku] = index
+            }
+            if let externalID = validated.externalID.value ?? validated.sku.value {
+                if let first = firstIndexByExternalID[externalID] {
+                    results[index].errors = [
+                        FieldError(field: "externalId", message: "appears earlier in this batch, at index \(first)")
+                    ]
+                    continue
+                }
+                firstIndexByExternalID[externalID] = index
+            }
+            changes[index] = validated
+        }
+        return changes
+    }
+
+    private func write(
+        _ changes: [Int: OfferingChanges],
+        results: [RowResult],
+        in workspace: Workspace
+    ) async throws -> [RowResult] {
+        let now = self.clock.now
+        let skus = changes.values.compactMap { $0.sku.value }
+        let externalIDs = changes.values.compactMap { $0.externalID.value ?? $0.sku.value }
+        return try await self.database.transaction { tx in
+            let store = OfferingStore(database: tx)
+            let existing = try await store.matching(skus: skus, externalIDs: externalIDs, in: workspace.id)
+            var bySKU: [String: Offering] = [:]
+            var byExternalID: [String: Offering] = [:]
+            for offering in existing {
+                if let sku = offering.sku { bySKU[sku] = offering }
+                if let externalID = offering.externalID { byExternalID[externalID] = offering }
+            }
+            var results = results
+            var created: [Offering] = []
+            var updated: [Offering] = []
+            for index in changes.keys.sorted() {
+                let change = changes[index]!
+                let stored: Offering? =
+                    switch change.matchKey! {
+                    case .sku(let sku): bySKU[sku]
+                    case .externalID(let externalID): byExternalID[externalID]
+                    }
+                do {
+                    var offering =
+                        try stored.map { try change.applied(to: $0) }
+                        ?? change.makeOffering(
+                            id: .generate(), in: workspace.id, defaultCurrency: workspace.currency, at: now
+                        )
+                    if let externalID = offering.externalID, let owner = byExternalID[externalID],
+                        owner.id != offering.id
+                    {
+                        throw ValidationFailure(
+                            field: "externalId", message: "already belongs to another offering, \(owner.id)"
+                        )
+                    }
+                    if let stored {
+                        if offering.hasSameContent(as: stored) {
+                            results[index].status = .unchanged
+                        } else {
+                            offering.updatedAt = now
+                            updated.append(offering)
+                            results[index].status = .updated
+                        }
+                    } else {
+                        created.append(offering)
+                        results[index].status = .created
+                    }
+                    results[index].offering = offering
+                    results[index].sku = offering.sku
+                    results[index].externalID = offering.externalID
+                } catch let failure as ValidationFailure {
+                    results[index].errors = failure.fields
+                }
+            }
+            try await store.insert(created)
+            try await store.update(updated)
+            return results
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Hummingbird
+
+/// `/api/v1/products`: the offering catalog of the calling key's workspace.
+struct OfferingsController {
+    let database: LeadlightDatabase
+    let clock: WallClock
+
+    var routes: RouteCollection<APIContext> {
+        RouteCollection(context: APIContext.self)
+            .post(use: self.upsert)
+            .get(use: self.list)
+            .get("summary", use: self.summary)
+            .get("{id}", use: self.show)
+            .patch("{id}", use: self.update)
+            .delete("{id}", use: self.delete)
+    }
+
+    /// One offering answers 201 (created) or 200 with the offering; a batch answers 200 or 207 with per-row results.
+    func upsert(_ request: Request, context: APIContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: OfferingsAPI.UpsertRequest.self, context: context)
+        let workspace = try await self.currentWorkspace(context)
+        let upserter = OfferingUpserter(database: self.database, clock: self.clock)
+        switch body {
+        case .single(let row):
+            guard let result = try await upserter.upsert([row], in: workspace).first else {
+                throw APIError.internalError
+            }
+            guard let offering = result.offering else { throw APIError.validationFailed(result.errors) }
+            return try EditedResponse(
+                status: result.status == .created ? .created : .ok, response: OfferingsAPI.OfferingBody(offering)
+            ).response(from: request, context: context)
+        case .batch(let rows):
+            guard !rows.isEmpty else { throw APIError.badRequest("Send at least one offering.", code: "empty_batch") }
+            guard rows.count <= OfferingUpserter.maxRows else {
+                throw APIError(
+                    status: .contentTooLarge, code: "batch_too_large",
+                    message:
+                        "A request takes at most \(OfferingUpserter.maxRows) offerings; this one has \(rows.count). "
+                        + "Nothing was written."
+                )
+            }
+            let answer = OfferingsAPI.BulkResponse(try await upserter.upsert(rows, in: workspace))
+            return try EditedResponse(
+                status: answer.success ? .ok : .init(code: 207, reasonPhrase: "Multi-Status"), response: answer
+            )
+            .response(from: request, context: context)
+        }
+    }
+
+    func list(_ request: Request, context: APIContext) async throws -> OfferingsAPI.OfferingList {
+        let query = try OfferingQuery(validating: request.uri.queryParameters)
+        let (offerings, total) = try await OfferingStore(database: self.database.sql).list(
+            query, in: try context.workspaceID
+        )
+        return OfferingsAPI.OfferingList(products: offerings.map(OfferingsAPI.OfferingBody.init), total: total)
+    }
+
+    func summary(_ request: Request, context: APIContext) async throws -> OfferingsAPI.CatalogSummary {
+        OfferingsAPI.CatalogSummary(
+            try await OfferingStore(database: self.database.sql).counts(in: try context.workspaceID))
+    }
+
+    func show(_ request: Request, context: APIContext) async throws -> OfferingsAPI.OfferingBody {
+        let id = try context.parameters.require("id", as: Offering.ID.self)
+        guard let offering = try await OfferingStore(database: self.database.sql).find(id, in: try context.workspaceID)
+        else { throw APIError.notFound("offering") }
+        return OfferingsAPI.OfferingBody(offering)
+    }
+
+    /// Changes only the fields sent; `null` clears an optional one. The same rules as the upsert apply.
+    func update(_ request: Request, context: APIContext) async throws -> OfferingsAPI.OfferingBody {
+        let id = try context.parameters.require("id", as: Offering.ID.self)
+        let row = try await request.decodeJSON(as: OfferingRow.self, context: context)
+        let changes = try OfferingChanges(validating: row)
+        let workspace = try context.workspaceID
+        let now = self.clock.now
+        let updated: Offering? = try await self.database.transaction { tx in
+            let store = OfferingStore(database: tx)
+            guard let stored = try await store.find(id, in: workspace) else { return nil }
+            var offering = try changes.applied(to: stored)
+            guard !offering.hasSameContent(as: stored) else { return stored }
+            offering.updatedAt = now
+            do {
+                try await store.update([offering])
+            } catch  where UniqueViolation.matches(error, column: "sku") {
+                throw APIError.conflict(
+                    "Another offering already has the sku \(offering.sku ?? "").", code: "sku_taken")
+            } catch  where UniqueViolation.matches(error, column: "external_id") {
+                throw APIError.conflict(
+                    "Another offering already has the externalId \(offering.externalID ?? "").",
+                    code: "external_id_taken"
+                )
+            }
+            return offering
+        }
+        guard let updated else { throw APIError.notFound("offering") }
+        return OfferingsAPI.OfferingBody(updated)
+    }
+
+    func delete(_ request: Request, context: APIContext) async throws -> OfferingsAPI.Deleted {
+        let id = try context.parameters.require("id", as: Offering.ID.self)
+        let workspace = try context.workspaceID
+        let deleted = try await self.database.transaction { tx in
+            try await OfferingStore(database: tx).delete(id, in: workspace)
+        }
+        guard deleted else { throw APIError.notFound("offering") }
+        return OfferingsAPI.Deleted(id: id)
+    }
+
+    private func currentWorkspace(_ context: APIContext) async throws -> Workspace {
+        guard let workspace = try await WorkspaceStore(database: self.database.sql).find(try context.workspaceID) else {
+            throw APIError.notFound("workspace")
+        }
+        return workspace
+    }
+}
