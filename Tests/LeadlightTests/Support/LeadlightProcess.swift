@@ -146,6 +146,13 @@ struct ServerProcess: Sendable {
         var description: String { "leadlight serve did not start.\nstdout:\n\(self.output)\nstderr:\n\(self.log)" }
     }
 
+    /// SIGKILL: the process dies at once, wherever it is, as in a power cut or an OOM kill.
+    func kill9() async {
+        kill(self.processID, SIGKILL)
+        _ = await LeadlightProcess.wait(self.exit)
+        try? FileManager.default.removeItem(at: self.logFile)
+    }
+
     /// SIGTERM, then waits for the graceful shutdown to finish.
     @discardableResult
     func stop() async -> Int32 {
