@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "leadlight", targets: ["LeadlightCLI"]),
+        .executable(name: "leadlight-bench", targets: ["LeadlightBenchmarks"]),
         .library(name: "Leadlight", targets: ["Leadlight"]),
     ],
     dependencies: [
@@ -47,6 +48,15 @@ let package = Package(
                 "Leadlight",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "LeadlightBenchmarks",
+            dependencies: [
+                "Leadlight",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Benchmarks/Sources/LeadlightBenchmarks"
         ),
         .testTarget(
             name: "LeadlightTests",

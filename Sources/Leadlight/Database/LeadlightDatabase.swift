@@ -54,6 +54,12 @@ package struct LeadlightDatabase: Sendable {
 
     private static let readerCount = 4
 
+    /// Set on every SQLite connection. Memory-mapped reads (up to 256 MiB) save a system call per page read,
+    /// a measurable share of a 1,000-row upsert; a 16 MiB page cache per connection.
+    private static let connectionPragmas = [
+        "PRAGMA busy_timeout = 10000", "PRAGMA mmap_size = 268435456", "PRAGMA cache_size = -16384",
+    ]
+
     private static func openSQLite(path: String, logger: Logger) async throws -> LeadlightDatabase {
         let storage = SQLiteConnection.Storage.file(path: URL(fileURLWithPath: path).path)
         var connections: [SQLiteConnection] = []
@@ -64,15 +70,14 @@ package struct LeadlightDatabase: Sendable {
             // busy_timeout makes another process (the CLI beside a running server) wait instead of failing.
             for pragma in [
                 "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-                "PRAGMA busy_timeout = 10000",
-            ] {
+            ] + Self.connectionPragmas {
                 _ = try await writer.query(pragma, [])
             }
             var readers: [SQLiteConnection] = []
             for _ in 0..<Self.readerCount {
                 let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
                 connections.append(reader)
-                _ = try await reader.query("PRAGMA busy_timeout = 10000", [])
+                for pragma in Self.connectionPragmas { _ = try await reader.query(pragma, []) }
                 readers.append(reader)
             }
             let lender = SQLiteReaders(connections: readers)

@@ -8,7 +8,7 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     package static let scale: Int64 = 10_000
     package static let decimalPlaces = 4
     /// The largest amount accepted: a trillion, well inside BIGINT at this scale.
-    package static let maximum = Decimal(1_000_000_000_000)
+    package static let maximumUnits: Int64 = 1_000_000_000_000 * scale
 
     /// The amount in ten-thousandths.
     package let units: Int64
@@ -17,33 +17,60 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.units = units
     }
 
-    /// Validates an amount sent as a JSON number or numeric string.
+    /// Validates an amount sent as a JSON number. `Decimal` prints its exact digits, never an exponent.
     package init(validating value: Decimal, field: String) throws {
-        guard value >= 0 else { throw ValidationFailure(field: field, message: "must not be negative") }
-        guard value <= Self.maximum else {
-            throw ValidationFailure(field: field, message: "must be at most 1000000000000")
-        }
-        var scaled = value * Decimal(Self.scale)
-        var whole = Decimal()
-        NSDecimalRound(&whole, &scaled, 0, .plain)
-        guard whole == scaled else {
-            throw ValidationFailure(field: field, message: "must have at most \(Self.decimalPlaces) decimal places")
-        }
-        self.units = NSDecimalNumber(decimal: whole).int64Value
+        try self.init(validating: value.description, field: field)
     }
 
-    /// Parses `"19.99"`; plain decimal notation only (no exponent, no thousands separators).
+    /// Parses `"19.99"` straight into ten-thousandths: plain decimal notation only (no exponent, no thousands
+    /// separators), surrounding spaces ignored.
     package init(validating text: String, field: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let digits = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard !digits.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) }),
-            parts.allSatisfy({ $0.allSatisfy(\.isNumber) }),
-            let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
-        else {
+        var units: Int64 = 0
+        var decimals = -1  // digits seen after the point; -1 before it
+        var digits = 0
+        var negative = false
+        var utf8 = Substring(text).utf8[...]
+        while utf8.first == UInt8(ascii: " ") { utf8 = utf8.dropFirst() }
+        while utf8.last == UInt8(ascii: " ") { utf8 = utf8.dropLast() }
+        if utf8.first == UInt8(ascii: "-") {
+            negative = true
+            utf8 = utf8.dropFirst()
+        }
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if decimals >= 0 { decimals += 1 }
+                digits += 1
+                guard decimals <= Self.decimalPlaces else {
+                    // trailing zeros past the fourth place change nothing: 1.50000 is 1.5
+                    if byte == UInt8(ascii: "0") { continue }
+                    throw ValidationFailure(
+                        field: field, message: "must have at most \(Self.decimalPlaces) decimal places")
+                }
+                let (shifted, overflow) = units.multipliedReportingOverflow(by: 10)
+                guard !overflow, digits <= 17 else {
+                    throw ValidationFailure(field: field, message: "must be at most 1000000000000")
+                }
+                units = shifted + Int64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: ".") where decimals < 0 && digits > 0:
+                decimals = 0
+            default:
+                throw ValidationFailure(field: field, message: "must be a number, like 19.99")
+            }
+        }
+        guard digits > 0, decimals != 0 else {
             throw ValidationFailure(field: field, message: "must be a number, like 19.99")
         }
-        try self.init(validating: value, field: field)
+        var scale = max(decimals, 0)
+        while scale < Self.decimalPlaces {
+            units *= 10
+            scale += 1
+        }
+        guard !negative || units == 0 else { throw ValidationFailure(field: field, message: "must not be negative") }
+        guard units <= Self.maximumUnits else {
+            throw ValidationFailure(field: field, message: "must be at most 1000000000000")
+        }
+        self.units = units
     }
 
     /// The exact decimal value, for JSON.

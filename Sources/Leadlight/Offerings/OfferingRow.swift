@@ -63,8 +63,8 @@ package struct OfferingRow: Decodable, Sendable {
         in container: KeyedDecodingContainer<DynamicCodingKey>
     ) -> SentValue<T> {
         let key = DynamicCodingKey(field)
+        if let value = try? container.decode(T.self, forKey: key) { return .value(value) }  // the common case first
         if (try? container.decodeNil(forKey: key)) == true { return .null }
-        if let value = try? container.decode(T.self, forKey: key) { return .value(value) }
         let kind =
             switch type {
             case is String.Type: "a string"
@@ -77,9 +77,9 @@ package struct OfferingRow: Decodable, Sendable {
 
     private mutating func readPrice(in container: KeyedDecodingContainer<DynamicCodingKey>) -> SentValue<PriceInput> {
         let key = DynamicCodingKey("price")
-        if (try? container.decodeNil(forKey: key)) == true { return .null }
         if let number = try? container.decode(Decimal.self, forKey: key) { return .value(.number(number)) }
         if let text = try? container.decode(String.self, forKey: key) { return .value(.text(text)) }
+        if (try? container.decodeNil(forKey: key)) == true { return .null }
         self.errors.append(FieldError(field: "price", message: "must be a number, like 19.99, or a numeric string"))
         return .absent
     }

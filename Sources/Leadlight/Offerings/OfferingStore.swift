@@ -49,13 +49,18 @@ package struct OfferingStore: Sendable {
     }
 
     /// Writes changed offerings over their stored rows, many rows per statement (an upsert on the id).
-    func update(_ offerings: [Offering]) async throws {
+    /// - Parameter keysUnchanged: true when no offering's sku or externalId changed: the unique indexes on
+    ///   them are then left alone, which makes a bulk update markedly cheaper.
+    func update(_ offerings: [Offering], keysUnchanged: Bool = false) async throws {
+        let fixed: Set<String> =
+            keysUnchanged
+            ? ["id", "workspace_id", "created_at", "sku", "external_id"] : ["id", "workspace_id", "created_at"]
         for chunk in offerings.chunked(by: Self.rowsPerStatement) {
             var insert = self.database.insert(into: "offerings").columns(Self.columns)
             for offering in chunk { insert = insert.values(Self.values(of: offering)) }
             try await insert.onConflict(with: ["id"]) { conflict in
                 var conflict = conflict
-                for column in Self.columns where !["id", "workspace_id", "created_at"].contains(column) {
+                for column in Self.columns where !fixed.contains(column) {
                     conflict = conflict.set(excludedValueOf: column)
                 }
                 return conflict

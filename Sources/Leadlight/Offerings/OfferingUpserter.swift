@@ -121,6 +121,7 @@ package struct OfferingUpserter: Sendable {
             var results = results
             var created: [Offering] = []
             var updated: [Offering] = []
+            var rekeyed: [Offering] = []  // updated with a new sku or externalId
             for index in changes.keys.sorted() {
                 let change = changes[index]!
                 let stored: Offering? =
@@ -146,7 +147,11 @@ package struct OfferingUpserter: Sendable {
                             results[index].status = .unchanged
                         } else {
                             offering.updatedAt = now
-                            updated.append(offering)
+                            if offering.sku == stored.sku && offering.externalID == stored.externalID {
+                                updated.append(offering)
+                            } else {
+                                rekeyed.append(offering)
+                            }
                             results[index].status = .updated
                         }
                     } else {
@@ -161,7 +166,8 @@ package struct OfferingUpserter: Sendable {
                 }
             }
             try await store.insert(created)
-            try await store.update(updated)
+            try await store.update(updated, keysUnchanged: true)
+            try await store.update(rekeyed)
             return results
         }
     }

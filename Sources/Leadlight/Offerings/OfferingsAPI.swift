@@ -129,6 +129,43 @@ package enum OfferingsAPI {
             self.summary = summary
             self.results = results.map(RowResult.init)
         }
+
+        /// The same JSON `JSONEncoder` would write, several times faster: a 1,000-row answer is on the hot path.
+        func jsonBytes() -> ByteBuffer {
+            var json = JSONWriter(capacity: 128 + self.results.count * 96)
+            json.beginObject()
+            json.write("success", self.success)
+            json.beginObject("summary")
+            json.write("total", self.summary.total)
+            json.write("created", self.summary.created)
+            json.write("updated", self.summary.updated)
+            json.write("unchanged", self.summary.unchanged)
+            json.write("failed", self.summary.failed)
+            json.endObject()
+            json.beginArray("results")
+            for result in self.results {
+                json.beginObject()
+                json.write("index", result.index)
+                json.write("status", result.status.rawValue)
+                json.write("id", result.id?.rawValue)
+                json.write("sku", result.sku)
+                json.write("externalId", result.externalId)
+                if let errors = result.errors {
+                    json.beginArray("errors")
+                    for error in errors {
+                        json.beginObject()
+                        json.write("field", error.field)
+                        json.write("message", error.message)
+                        json.endObject()
+                    }
+                    json.endArray()
+                }
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+            return json.buffer
+        }
     }
 
     package struct OfferingList: ResponseCodable {

@@ -40,10 +40,11 @@ struct OfferingsController {
                 )
             }
             let answer = OfferingsAPI.BulkResponse(try await upserter.upsert(rows, in: workspace))
-            return try EditedResponse(
-                status: answer.success ? .ok : .init(code: 207, reasonPhrase: "Multi-Status"), response: answer
+            return Response(
+                status: answer.success ? .ok : .init(code: 207, reasonPhrase: "Multi-Status"),
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: answer.jsonBytes())
             )
-            .response(from: request, context: context)
         }
     }
 

@@ -2,8 +2,13 @@ import Foundation
 
 /// The small rules for text fields shared by every draft: trimming, required, length, email shape.
 enum TextRules {
+    /// Without surrounding white space and newlines. Most text has none, and Foundation's trimming is slow
+    /// on Linux (a tenth of a 1,000-row upsert), so that case returns at once.
     static func trimmed(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+            first.properties.isWhitespace || last.properties.isWhitespace
+        else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Trimmed text that must not be empty and must fit `maxLength` characters.

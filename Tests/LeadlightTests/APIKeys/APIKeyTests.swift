@@ -91,3 +91,17 @@ import Testing
         }
     }
 }
+
+@Suite struct Base62Tests {
+    @Test func randomStringsUseEveryCharacterOfTheAlphabetEvenly() {
+        var counts: [Character: Int] = [:]
+        for _ in 0..<2000 {
+            for character in Base62.random(count: 31) { counts[character, default: 0] += 1 }
+        }
+        #expect(Set(counts.keys) == Set(Base62.alphabet))
+        // 62,000 draws: each character about 1,000 times; a biased generator would be far off
+        #expect(counts.values.allSatisfy { (800...1200).contains($0) })
+        #expect(Base62.random(count: 40).count == 40)
+        #expect(Base62.random(count: 0).isEmpty)
+    }
+}

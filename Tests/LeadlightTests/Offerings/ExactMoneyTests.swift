@@ -68,3 +68,31 @@ import Testing
         #expect(throws: ValidationFailure.self) { try Money(validating: "", field: "price") }
     }
 }
+
+@Suite struct MoneyParsingTests {
+    @Test(
+        arguments: [
+            ("19.99", 199_900), ("0.07", 700), ("1234567.89", 12_345_678_900), ("0", 0), ("-0", 0), ("7", 70_000),
+            ("12.5000", 125_000), ("1.500000", 15_000), ("  3.25 ", 32_500), ("1000000000000", 10_000_000_000_000_000),
+            ("0.0001", 1),
+        ] as [(String, Int64)])
+    func plainDecimalsParseToTenThousandths(text: String, units: Int64) throws {
+        #expect(try Money(validating: text, field: "price").units == units)
+    }
+
+    @Test(arguments: [
+        "", " ", ".", "1.", ".5", "1e3", "1,000", "1.2.3", "--1", "-1", "-0.01", "1.00001", "abc", "١٢", "+1",
+        "1000000000000.0001", "99999999999999999999",
+    ])
+    func anythingElseIsRefused(text: String) {
+        #expect(throws: ValidationFailure.self) { try Money(validating: text, field: "price") }
+    }
+
+    @Test func jsonNumbersGoThroughTheirExactDigits() throws {
+        for text in ["19.99", "0.07", "1234567.89", "99999999999.9999", "100"] {
+            let money = try Money(validating: Decimal(string: text)!, field: "price")
+            #expect(money.decimal == Decimal(string: text))
+            #expect("\(money)" == text)
+        }
+    }
+}

@@ -221,3 +221,25 @@ import Testing
         }
     }
 }
+
+@Suite struct BulkResponseEncodingTests {
+    /// The hand-written encoder says exactly what `JSONEncoder` would, awkward strings included.
+    @Test func theFastEncoderAgreesWithJSONEncoder() throws {
+        let awkward = "quote \" backslash \\ slash / newline \n tab \t bell \u{07} é 🏠 \u{2028}"
+        let results = [
+            OfferingUpserter.RowResult(index: 0, status: .created, offering: nil, sku: awkward, externalID: "e-1"),
+            OfferingUpserter.RowResult(
+                index: 1, status: .failed, offering: nil, sku: nil, externalID: nil,
+                errors: [FieldError(field: "price", message: awkward)]
+            ),
+        ]
+        let answer = OfferingsAPI.BulkResponse(results)
+        let fast = try JSONDecoder().decode(OfferingsAPI.BulkResponse.self, from: Data(buffer: answer.jsonBytes()))
+        let reference = try JSONDecoder().decode(OfferingsAPI.BulkResponse.self, from: JSONEncoder().encode(answer))
+        #expect(fast.results == reference.results)
+        #expect(fast.summary == reference.summary && fast.success == reference.success)
+        #expect(fast.results[0].sku == awkward && fast.results[1].errors?.first?.message == awkward)
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: answer.jsonBytes())) as? [String: Any]
+        #expect(object?["success"] as? Bool == false)
+    }
+}

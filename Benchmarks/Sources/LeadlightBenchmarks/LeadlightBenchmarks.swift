@@ -1,0 +1,42 @@
+import Foundation
+import Leadlight
+import Logging
+
+/// `leadlight-bench`: measures a release build of `leadlight serve` against a ceiling measured in the same run.
+///
+///     leadlight-bench products [--postgres-url URL] [--batches 10] [--rounds 3]
+///
+/// Prints a Markdown report. `scripts/bench-products.sh` builds, starts PostgreSQL and runs it.
+@main
+struct LeadlightBenchmarks {
+    static func main() async throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.first == "products" else {
+            FileHandle.standardError.write(
+                Data("usage: leadlight-bench products [--postgres-url URL] [--batches N] [--rounds N]\n".utf8))
+            exit(2)
+        }
+        arguments.removeFirst()
+        var postgresURL: String?
+        var batches = 10
+        var rounds = 3
+        while !arguments.isEmpty {
+            let flag = arguments.removeFirst()
+            guard let value = arguments.first else { break }
+            arguments.removeFirst()
+            switch flag {
+            case "--postgres-url": postgresURL = value
+            case "--batches": batches = Int(value) ?? batches
+            case "--rounds": rounds = Int(value) ?? rounds
+            default: break
+            }
+        }
+        var report = ProductsBenchmark.Report()
+        try await ProductsBenchmark(database: .sqlite, batches: batches, rounds: rounds).run(into: &report)
+        if let postgresURL {
+            try await ProductsBenchmark(database: .postgres(adminURL: postgresURL), batches: batches, rounds: rounds)
+                .run(into: &report)
+        }
+        print(report.markdown(batches: batches, rounds: rounds))
+    }
+}
