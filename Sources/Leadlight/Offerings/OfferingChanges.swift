@@ -140,15 +140,15 @@ package struct OfferingChanges: Sendable {
     /// (an offering that changes type loses them); SUBSCRIPTION needs a billing period, CONTRACT a term.
     private func checkTypeRules(of offering: inout Offering) throws {
         var errors = FieldErrorCollector()
-        let sentWithValue: [String: Bool] = [
-            "sku": self.sku.value != nil, "stockQty": self.stockQty.value != nil,
-            "reorderLevel": self.reorderLevel.value != nil, "unit": self.unit.value != nil,
-            "billingPeriod": self.billingPeriod.value != nil, "termMonths": self.termMonths.value != nil,
+        // (field, its type, sent with a value), in the order errors are reported
+        let typeSpecific: [(String, OfferingType, Bool)] = [
+            ("billingPeriod", .subscription, self.billingPeriod.value != nil),
+            ("reorderLevel", .product, self.reorderLevel.value != nil), ("sku", .product, self.sku.value != nil),
+            ("stockQty", .product, self.stockQty.value != nil), ("termMonths", .contract, self.termMonths.value != nil),
+            ("unit", .product, self.unit.value != nil),
         ]
-        for (field, sent) in sentWithValue.sorted(by: { $0.key < $1.key }) where sent {
-            if let owner = OfferingType.owner(of: field), owner != offering.type {
-                errors.add(field, "applies only to \(owner.rawValue) offerings, not \(offering.type.rawValue)")
-            }
+        for (field, owner, sent) in typeSpecific where sent && owner != offering.type {
+            errors.add(field, "applies only to \(owner.rawValue) offerings, not \(offering.type.rawValue)")
         }
         if offering.type != .product {
             offering.sku = nil

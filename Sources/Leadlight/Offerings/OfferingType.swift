@@ -5,21 +5,6 @@ package enum OfferingType: String, Sendable, Codable, CaseIterable {
     case subscription = "SUBSCRIPTION"
     case contract = "CONTRACT"
 
-    /// The fields only this type may carry, by wire name.
-    var specificFields: [String] {
-        switch self {
-        case .product: ["sku", "stockQty", "reorderLevel", "unit"]
-        case .service: []
-        case .subscription: ["billingPeriod"]
-        case .contract: ["termMonths"]
-        }
-    }
-
-    /// The type a type-specific field belongs to.
-    static func owner(of field: String) -> OfferingType? {
-        Self.allCases.first { $0.specificFields.contains(field) }
-    }
-
     static var spellings: String { Self.allCases.map(\.rawValue).joined(separator: ", ") }
 }
 

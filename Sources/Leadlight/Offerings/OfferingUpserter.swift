@@ -40,13 +40,16 @@ package struct OfferingUpserter: Sendable {
             RowResult(index: index, status: .failed, sku: row.reportedSKU, externalID: row.reportedExternalID)
         }
         let changes = Self.validate(rows, into: &results)
-        // Another request may insert the same new sku between our read and our write (PostgreSQL);
-        // the unique index then refuses ours, and a second pass finds the row it created.
+        // The first pass looks stored offerings up by sku, and by externalId only where a row's externalId is
+        // not its sku: a sync job's rows nearly always match by sku, and this halves the lookup. If a new row's
+        // externalId (its sku by default) belongs to another offering, or another request inserts the same new
+        // sku between our read and our write (PostgreSQL), the unique index refuses the write, nothing of it
+        // is kept, and the next pass looks every key up, reporting such a row as failed.
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await self.write(changes, results: results, in: workspace)
+                return try await self.write(changes, results: results, in: workspace, lookUpEveryKey: attempt > 1)
             } catch  where attempt < 3 && UniqueViolation.matches(error) {
                 continue
             }
@@ -104,11 +107,15 @@ package struct OfferingUpserter: Sendable {
     private func write(
         _ changes: [Int: OfferingChanges],
         results: [RowResult],
-        in workspace: Workspace
+        in workspace: Workspace,
+        lookUpEveryKey: Bool
     ) async throws -> [RowResult] {
         let now = self.clock.now
         let skus = changes.values.compactMap { $0.sku.value }
-        let externalIDs = changes.values.compactMap { $0.externalID.value ?? $0.sku.value }
+        let externalIDs = changes.values.compactMap { change -> String? in
+            guard let externalID = change.externalID.value ?? change.sku.value else { return nil }
+            return lookUpEveryKey || externalID != change.sku.value ? externalID : nil
+        }
         return try await self.database.transaction { tx in
             let store = OfferingStore(database: tx)
             let existing = try await store.matching(skus: skus, externalIDs: externalIDs, in: workspace.id)

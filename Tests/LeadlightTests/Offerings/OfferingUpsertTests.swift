@@ -174,6 +174,25 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aNewSKUWhoseDefaultExternalIDBelongsToAnotherOfferingFailsAloneWhileTheRestIsWritten(
+        on database: TestDatabase
+    ) async throws {
+        try await withTestApp(database) { app, seed in
+            let key = try await seed.apiKey()
+            try await app.test(.router) { client in
+                _ = try await client.pushProducts([["name": "A", "sku": "A", "externalId": "X"]], key: key)
+                // "X" is a new sku, and its externalId defaults to "X", which offering A already has
+                let bulk = try await client.pushProducts(
+                    [["name": "Fine", "sku": "F"], ["name": "X", "sku": "X"], ["name": "A2", "sku": "A"]], key: key
+                ).bulk
+                #expect(bulk.results.map(\.status) == [.created, .failed, .updated])
+                #expect(bulk.results[1].errors?.first?.field == "externalId")
+                #expect(try await seed.offeringCount() == 2)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func aTenThousandOfferingCatalogPushedTwiceInTenRequestsLeavesTenThousand(on database: TestDatabase) async throws {
         try await withTestApp(database, configure: { $0.rateLimitPerMinute = 1000 }) { app, seed in
             let workspace = try await seed.workspace()
