@@ -166,19 +166,24 @@ extension Offering {
         self.init(
             id: ID(rawValue: try row.decode(column: "id", as: String.self)),
             workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
-            type: try row.decode(column: "type", as: OfferingType.self),
+            type: try row.decode(rawValueOf: "type", as: OfferingType.self),
             name: try row.decode(column: "name", as: String.self),
-            description: try row.decode(column: "description", as: String?.self),
-            price: try row.decode(column: "price_units", as: Int64?.self).map(Money.init(units:)),
-            currency: try row.decode(column: "currency", as: CurrencyCode.self),
+            description: try row.decodeIfPresent(column: "description", as: String.self),
+            price: try row.decodeIfPresent(column: "price_units", as: Int64.self).map(Money.init(units:)),
+            currency: try row.decode(rawValueOf: "currency", as: CurrencyCode.self),
             active: try row.decode(column: "active", as: Bool.self),
-            sku: try row.decode(column: "sku", as: String?.self),
-            stockQty: try row.decode(column: "stock_qty", as: Int64?.self),
-            reorderLevel: try row.decode(column: "reorder_level", as: Int64?.self),
-            unit: try row.decode(column: "unit", as: String?.self),
-            billingPeriod: try row.decode(column: "billing_period", as: BillingPeriod?.self),
-            termMonths: try row.decode(column: "term_months", as: Int?.self),
-            externalID: try row.decode(column: "external_id", as: String?.self),
+            sku: try row.decodeIfPresent(column: "sku", as: String.self),
+            stockQty: try row.decodeIfPresent(column: "stock_qty", as: Int64.self),
+            reorderLevel: try row.decodeIfPresent(column: "reorder_level", as: Int64.self),
+            unit: try row.decodeIfPresent(column: "unit", as: String.self),
+            billingPeriod: try row.decodeIfPresent(column: "billing_period", as: String.self).map {
+                guard let period = BillingPeriod(rawValue: $0) else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "billing_period \($0)"))
+                }
+                return period
+            },
+            termMonths: try row.decodeIfPresent(column: "term_months", as: Int.self),
+            externalID: try row.decodeIfPresent(column: "external_id", as: String.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
         )
