@@ -33,7 +33,7 @@ package struct APIKeySecret: Sendable, Equatable {
 
     /// Lower-case hex SHA-256: what the database stores and looks keys up by.
     package var hash: String {
-        SHA256.hash(data: Data(self.value.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(self.value.utf8)))
     }
 
     package var displayPrefix: String {

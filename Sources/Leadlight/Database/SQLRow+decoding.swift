@@ -8,7 +8,8 @@ extension SQLRow {
     }
 
     /// A text column holding an enum's raw value, converted directly rather than through `Decodable`.
-    func decode<T: RawRepresentable>(rawValueOf column: String, as type: T.Type) throws -> T where T.RawValue == String {
+    func decode<T: RawRepresentable>(rawValueOf column: String, as type: T.Type) throws -> T
+    where T.RawValue == String {
         let text = try self.decode(column: column, as: String.self)
         guard let value = T(rawValue: text) else {
             throw DecodingError.dataCorrupted(

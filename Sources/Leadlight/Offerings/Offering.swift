@@ -26,15 +26,19 @@ package struct Offering: Sendable, Equatable, IdentifiedResource {
     package var externalID: String?
     package var createdAt: Date
     package var updatedAt: Date
+    /// The fingerprint of the upsert row this offering was last written from; nil after any other change
+    /// (a PATCH). Not part of the offering's content.
+    var upsertFingerprint: String?
 
-    /// Whether the two hold the same data, ignoring identity and times: an upsert row that changes
-    /// nothing is reported `unchanged` and not written.
+    /// Whether the two hold the same data, ignoring identity, times and fingerprint: an upsert row that
+    /// changes nothing is reported `unchanged` and not written.
     func hasSameContent(as other: Offering) -> Bool {
         var other = other
         other.id = self.id
         other.workspaceID = self.workspaceID
         other.createdAt = self.createdAt
         other.updatedAt = self.updatedAt
+        other.upsertFingerprint = self.upsertFingerprint
         return self == other
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A validated offering row: every sent field checked on its own, ready to create an offering or to be
@@ -16,6 +17,8 @@ package struct OfferingChanges: Sendable {
     var billingPeriod: SentValue<BillingPeriod> = .absent
     var termMonths: SentValue<Int> = .absent
     var externalID: SentValue<String> = .absent
+    /// Identifies these exact changes: the same row sent again has the same fingerprint.
+    private(set) var fingerprint = ""
 
     static let maxNameLength = 200
     static let maxDescriptionLength = 5000
@@ -94,6 +97,42 @@ package struct OfferingChanges: Sendable {
             errors.check { try TextRules.required(text, field: "externalId", maxLength: Self.maxKeyLength) }
         }.flattened()
         try errors.throwIfAny()
+        self.fingerprint = self.computeFingerprint()
+    }
+
+    /// SHA-256 over every field as sent (left out, null, or its validated value), in a fixed order.
+    /// Applying the same changes twice gives the same offering, so an offering last written from a row with
+    /// this fingerprint, and not changed since, is unchanged by it.
+    private func computeFingerprint() -> String {
+        var bytes: [UInt8] = Array("offering-upsert-v1".utf8)
+        bytes.reserveCapacity(256)
+        func add<T: Sendable>(_ sent: SentValue<T>, _ describe: (T) -> String) {
+            bytes.append(0x1F)
+            switch sent {
+            case .absent: bytes.append(UInt8(ascii: "-"))
+            case .null: bytes.append(UInt8(ascii: "0"))
+            case .value(let value):
+                bytes.append(UInt8(ascii: "1"))
+                bytes.append(contentsOf: describe(value).utf8)
+            }
+        }
+        func add<T: Sendable>(_ value: T?, _ describe: (T) -> String) {
+            add(value.map { SentValue.value($0) } ?? .absent, describe)
+        }
+        add(self.type) { $0.rawValue }
+        add(self.name) { $0 }
+        add(self.description) { $0 }
+        add(self.price) { String($0.units) }
+        add(self.currency) { $0.rawValue }
+        add(self.active) { $0 ? "t" : "f" }
+        add(self.sku) { $0 }
+        add(self.stockQty) { String($0) }
+        add(self.reorderLevel) { String($0) }
+        add(self.unit) { $0 }
+        add(self.billingPeriod) { $0.rawValue }
+        add(self.termMonths) { String($0) }
+        add(self.externalID) { $0 }
+        return Hex.encode(SHA256.hash(data: bytes).prefix(16))
     }
 
     /// A new offering from these fields: `name` is required, the type defaults to PRODUCT, the currency to
@@ -110,7 +149,8 @@ package struct OfferingChanges: Sendable {
             description: self.description.value, price: self.price.value, currency: self.currency ?? defaultCurrency,
             active: self.active ?? true, sku: self.sku.value, stockQty: self.stockQty.value,
             reorderLevel: self.reorderLevel.value, unit: self.unit.value, billingPeriod: self.billingPeriod.value,
-            termMonths: self.termMonths.value, externalID: self.externalID.value, createdAt: now, updatedAt: now
+            termMonths: self.termMonths.value, externalID: self.externalID.value, createdAt: now, updatedAt: now,
+            upsertFingerprint: nil
         )
         try self.checkTypeRules(of: &offering)
         return offering

@@ -12,6 +12,7 @@ package struct OfferingStore: Sendable {
     static let columns = [
         "id", "workspace_id", "type", "name", "description", "price_units", "currency", "active", "sku", "stock_qty",
         "reorder_level", "unit", "billing_period", "term_months", "external_id", "created_at", "updated_at",
+        "upsert_fingerprint",
     ]
     /// Rows per INSERT statement: 17 binds a row stays far below SQLite's and PostgreSQL's bind limits.
     static let rowsPerStatement = 1000
@@ -24,10 +25,20 @@ package struct OfferingStore: Sendable {
             .map(Offering.init(row:))
     }
 
-    /// The workspace's offerings that have one of these skus or one of these external ids.
-    func matching(skus: [String], externalIDs: [String], in workspace: Workspace.ID) async throws -> [Offering] {
+    /// What an upsert needs to find a row and to tell whether it was last written from the same changes.
+    struct StoredKey: Sendable {
+        var id: Offering.ID
+        var sku: String?
+        var externalID: String?
+        var upsertFingerprint: String?
+    }
+
+    /// The keys of the workspace's offerings that have one of these skus or one of these external ids.
+    func matchingKeys(skus: [String], externalIDs: [String], in workspace: Workspace.ID) async throws -> [StoredKey] {
         guard !skus.isEmpty || !externalIDs.isEmpty else { return [] }
-        return try await self.database.select().column("*").from("offerings")
+        return try await self.database.select()
+            .column("id").column("sku").column("external_id").column("upsert_fingerprint")
+            .from("offerings")
             .where("workspace_id", .equal, workspace.rawValue)
             .where { group in
                 var group = group
@@ -36,7 +47,31 @@ package struct OfferingStore: Sendable {
                 return group
             }
             .all()
-            .map(Offering.init(row:))
+            .map { row in
+                StoredKey(
+                    id: Offering.ID(rawValue: try row.decode(column: "id", as: String.self)),
+                    sku: try row.decodeIfPresent(column: "sku", as: String.self),
+                    externalID: try row.decodeIfPresent(column: "external_id", as: String.self),
+                    upsertFingerprint: try row.decodeIfPresent(column: "upsert_fingerprint", as: String.self)
+                )
+            }
+    }
+
+    /// The workspace's offerings with these ids.
+    func find(_ ids: [Offering.ID], in workspace: Workspace.ID) async throws -> [Offering.ID: Offering] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [Offering.ID: Offering] = [:]
+        for chunk in ids.chunked(by: Self.rowsPerStatement) {
+            for row in try await self.database.select().column("*").from("offerings")
+                .where("workspace_id", .equal, workspace.rawValue)
+                .where("id", .in, chunk.map(\.rawValue))
+                .all()
+            {
+                let offering = try Offering(row: row)
+                found[offering.id] = offering
+            }
+        }
+        return found
     }
 
     /// Inserts new offerings, many rows per statement.
@@ -55,14 +90,21 @@ package struct OfferingStore: Sendable {
         let fixed: Set<String> =
             keysUnchanged
             ? ["id", "workspace_id", "created_at", "sku", "external_id"] : ["id", "workspace_id", "created_at"]
+        try await self.update(offerings, columns: Self.columns.filter { !fixed.contains($0) })
+    }
+
+    /// Records the fingerprint of the upsert row each offering now matches, and nothing else.
+    func recordFingerprints(of offerings: [Offering]) async throws {
+        try await self.update(offerings, columns: ["upsert_fingerprint"])
+    }
+
+    private func update(_ offerings: [Offering], columns: [String]) async throws {
         for chunk in offerings.chunked(by: Self.rowsPerStatement) {
             var insert = self.database.insert(into: "offerings").columns(Self.columns)
             for offering in chunk { insert = insert.values(Self.values(of: offering)) }
             try await insert.onConflict(with: ["id"]) { conflict in
                 var conflict = conflict
-                for column in Self.columns where !fixed.contains(column) {
-                    conflict = conflict.set(excludedValueOf: column)
-                }
+                for column in columns { conflict = conflict.set(excludedValueOf: column) }
                 return conflict
             }.run()
         }
@@ -156,7 +198,7 @@ package struct OfferingStore: Sendable {
             bind(offering.currency.rawValue), bind(offering.active), bind(offering.sku), bind(offering.stockQty),
             bind(offering.reorderLevel), bind(offering.unit), bind(offering.billingPeriod?.rawValue),
             bind(offering.termMonths), bind(offering.externalID), bind(offering.createdAt.millisecondsSince1970),
-            bind(offering.updatedAt.millisecondsSince1970),
+            bind(offering.updatedAt.millisecondsSince1970), bind(offering.upsertFingerprint),
         ]
     }
 }
@@ -185,7 +227,8 @@ extension Offering {
             termMonths: try row.decodeIfPresent(column: "term_months", as: Int.self),
             externalID: try row.decodeIfPresent(column: "external_id", as: String.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
+            upsertFingerprint: try row.decodeIfPresent(column: "upsert_fingerprint", as: String.self)
         )
     }
 }

@@ -23,6 +23,8 @@ package struct OfferingUpserter: Sendable {
     package struct RowResult: Sendable {
         package var index: Int
         package var status: Status
+        package var id: Offering.ID?
+        /// The offering as stored now; nil for a row found unchanged by its fingerprint alone.
         package var offering: Offering?
         package var sku: String?
         package var externalID: String?
@@ -118,27 +120,45 @@ package struct OfferingUpserter: Sendable {
         }
         return try await self.database.transaction { tx in
             let store = OfferingStore(database: tx)
-            let existing = try await store.matching(skus: skus, externalIDs: externalIDs, in: workspace.id)
-            var bySKU: [String: Offering] = [:]
-            var byExternalID: [String: Offering] = [:]
-            for offering in existing {
-                if let sku = offering.sku { bySKU[sku] = offering }
-                if let externalID = offering.externalID { byExternalID[externalID] = offering }
+            let keys = try await store.matchingKeys(skus: skus, externalIDs: externalIDs, in: workspace.id)
+            var bySKU: [String: OfferingStore.StoredKey] = [:]
+            var byExternalID: [String: OfferingStore.StoredKey] = [:]
+            for key in keys {
+                if let sku = key.sku { bySKU[sku] = key }
+                if let externalID = key.externalID { byExternalID[externalID] = key }
             }
             var results = results
-            var created: [Offering] = []
-            var updated: [Offering] = []
-            var rekeyed: [Offering] = []  // updated with a new sku or externalId
+            // A row whose stored offering was last written from the very same changes is unchanged: no need
+            // to read and merge the whole offering. The others are read in one query.
+            var pending: [(index: Int, key: OfferingStore.StoredKey?)] = []
             for index in changes.keys.sorted() {
                 let change = changes[index]!
-                let stored: Offering? =
+                let key: OfferingStore.StoredKey? =
                     switch change.matchKey! {
                     case .sku(let sku): bySKU[sku]
                     case .externalID(let externalID): byExternalID[externalID]
                     }
+                if let key, key.upsertFingerprint == change.fingerprint {
+                    results[index].status = .unchanged
+                    results[index].id = key.id
+                    results[index].sku = key.sku
+                    results[index].externalID = key.externalID
+                } else {
+                    pending.append((index, key))
+                }
+            }
+            let stored = try await store.find(pending.compactMap { $0.key?.id }, in: workspace.id)
+
+            var created: [Offering] = []
+            var updated: [Offering] = []
+            var rekeyed: [Offering] = []  // updated with a new sku or externalId
+            var refingerprinted: [Offering] = []  // unchanged, but last written from other changes
+            for (index, key) in pending {
+                let change = changes[index]!
+                let existing = key.flatMap { stored[$0.id] }
                 do {
                     var offering =
-                        try stored.map { try change.applied(to: $0) }
+                        try existing.map { try change.applied(to: $0) }
                         ?? change.makeOffering(
                             id: .generate(), in: workspace.id, defaultCurrency: workspace.currency, at: now
                         )
@@ -149,12 +169,14 @@ package struct OfferingUpserter: Sendable {
                             field: "externalId", message: "already belongs to another offering, \(owner.id)"
                         )
                     }
-                    if let stored {
-                        if offering.hasSameContent(as: stored) {
+                    offering.upsertFingerprint = change.fingerprint
+                    if let existing {
+                        if offering.hasSameContent(as: existing) {
                             results[index].status = .unchanged
+                            refingerprinted.append(offering)
                         } else {
                             offering.updatedAt = now
-                            if offering.sku == stored.sku && offering.externalID == stored.externalID {
+                            if offering.sku == existing.sku && offering.externalID == existing.externalID {
                                 updated.append(offering)
                             } else {
                                 rekeyed.append(offering)
@@ -165,6 +187,7 @@ package struct OfferingUpserter: Sendable {
                         created.append(offering)
                         results[index].status = .created
                     }
+                    results[index].id = offering.id
                     results[index].offering = offering
                     results[index].sku = offering.sku
                     results[index].externalID = offering.externalID
@@ -175,6 +198,7 @@ package struct OfferingUpserter: Sendable {
             try await store.insert(created)
             try await store.update(updated, keysUnchanged: true)
             try await store.update(rekeyed)
+            try await store.recordFingerprints(of: refingerprinted)
             return results
         }
     }

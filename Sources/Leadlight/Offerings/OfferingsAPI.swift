@@ -94,7 +94,7 @@ package enum OfferingsAPI {
         init(_ result: OfferingUpserter.RowResult) {
             self.index = result.index
             self.status = result.status
-            self.id = result.offering?.id
+            self.id = result.id
             self.sku = result.sku
             self.externalId = result.externalID
             self.errors = result.errors.isEmpty ? nil : result.errors

@@ -25,7 +25,11 @@ struct OfferingsController {
             guard let result = try await upserter.upsert([row], in: workspace).first else {
                 throw APIError.internalError
             }
-            guard let offering = result.offering else { throw APIError.validationFailed(result.errors) }
+            guard let id = result.id else { throw APIError.validationFailed(result.errors) }
+            // found unchanged by its fingerprint: read the offering to answer with it
+            var found = result.offering
+            if found == nil { found = try await OfferingStore(database: self.database.sql).find(id, in: workspace.id) }
+            guard let offering = found else { throw APIError.notFound("offering") }
             return try EditedResponse(
                 status: result.status == .created ? .created : .ok, response: OfferingsAPI.OfferingBody(offering)
             ).response(from: request, context: context)
@@ -81,6 +85,7 @@ struct OfferingsController {
             var offering = try changes.applied(to: stored)
             guard !offering.hasSameContent(as: stored) else { return stored }
             offering.updatedAt = now
+            offering.upsertFingerprint = nil  // changed outside an upsert: the next upsert row must be merged
             do {
                 try await store.update([offering])
             } catch  where UniqueViolation.matches(error, column: "sku") {

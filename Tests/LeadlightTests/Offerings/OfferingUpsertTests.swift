@@ -192,6 +192,49 @@ import Testing
         }
     }
 
+    /// An unchanged row is recognised by the fingerprint of the row the offering was last written from; any
+    /// other change to the offering must make the next upsert merge and compare again.
+    @Test(arguments: TestDatabase.available)
+    func aRowIsUnchangedOnlyWhileNothingElseChangedTheOffering(on database: TestDatabase) async throws {
+        let clock = ManualClock()
+        try await withTestApp(database, configure: { $0.clock = clock.wallClock }) { app, seed in
+            let key = try await seed.apiKey()
+            try await app.test(.router) { client in
+                let original: [String: Any] = ["name": "Desk", "sku": "D", "price": "10.00", "stockQty": 5]
+                func push(_ row: [String: Any]) async throws -> OfferingUpserter.Status? {
+                    clock.advance(by: 1)
+                    return try await client.pushProducts([row], key: key).bulk.results.first?.status
+                }
+                #expect(try await push(original) == .created)
+                #expect(try await push(original) == .unchanged)
+
+                // a PATCH changes the offering: the original row now changes it back
+                let id = try await client.get("/api/v1/products?sku=D", key: key)
+                    .decode(OfferingsAPI.OfferingList.self).products[0].id
+                _ = try await client.send(.patch, "/api/v1/products/\(id)", json: ["stockQty": 7], key: key)
+                #expect(try await push(original) == .updated)
+                #expect(try await client.get("/api/v1/products/\(id)", key: key).offering.stockQty == 5)
+
+                // another row changes it: the original row changes it back
+                #expect(try await push(["name": "Desk", "sku": "D", "price": "12.00"]) == .updated)
+                #expect(try await push(original) == .updated)
+                #expect(try await client.get("/api/v1/products/\(id)", key: key).offering.price == 10)
+
+                // another row that changes nothing is unchanged, and so is the original after it
+                let before = try await client.get("/api/v1/products/\(id)", key: key).offering
+                #expect(try await push(["name": "Desk", "sku": "D"]) == .unchanged)
+                #expect(try await push(["name": "Desk", "sku": "D"]) == .unchanged)
+                #expect(try await push(original) == .unchanged)
+                #expect(try await client.get("/api/v1/products/\(id)", key: key).offering == before)
+
+                // the single-object answer carries the whole offering when found unchanged by fingerprint
+                let single = try await client.pushProducts(original, key: key)
+                #expect(single.status == .ok)
+                #expect(try single.offering == before)
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aTenThousandOfferingCatalogPushedTwiceInTenRequestsLeavesTenThousand(on database: TestDatabase) async throws {
         try await withTestApp(database, configure: { $0.rateLimitPerMinute = 1000 }) { app, seed in

@@ -11,6 +11,7 @@ package struct Migrator: Sendable {
         CreateAPIKeys(),
         CreateRateLimitWindows(),
         CreateOfferings(),
+        AddUpsertFingerprintToOfferings(),
     ]
 
     let database: LeadlightDatabase
