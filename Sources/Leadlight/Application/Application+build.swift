@@ -50,5 +50,6 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
     api.addRoutes(WorkspaceController(database: database, clock: clock).routes, atPath: "workspace")
     api.addRoutes(APIKeysController(database: database, clock: clock).routes, atPath: "api-keys")
     api.addRoutes(OfferingsController(database: database, clock: clock).routes, atPath: "products")
+    api.addRoutes(LeadsController(database: database, clock: clock).routes, atPath: "leads")
     return router
 }

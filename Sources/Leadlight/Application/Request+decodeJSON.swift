@@ -6,6 +6,11 @@ extension Request {
     /// Reads the body as JSON of type `T`, answering every way it can be wrong with a clear 4xx:
     /// 415 not JSON, 413 too large, 400 empty, not UTF-8, malformed, or a field of the wrong type.
     func decodeJSON<T: Decodable>(as type: T.Type, context: APIContext) async throws -> T {
+        try Self.decodeJSON(as: T.self, from: try await self.jsonBody(context: context))
+    }
+
+    /// The body's bytes, checked to be a JSON request: 415 not JSON, 413 too large, 400 empty or not UTF-8.
+    func jsonBody(context: APIContext) async throws -> ByteBuffer {
         guard Self.isJSON(self.headers[.contentType]) else { throw APIError.unsupportedMediaType }
         let limit = context.maxRequestBodyBytes
         let buffer: ByteBuffer
@@ -17,12 +22,16 @@ extension Request {
         guard buffer.readableBytes > 0 else {
             throw APIError.invalidJSON("The request body is empty; send a JSON object.")
         }
-        let bytes = buffer.readableBytesView
-        guard String(validating: bytes, as: UTF8.self) != nil else {
+        guard String(validating: buffer.readableBytesView, as: UTF8.self) != nil else {
             throw APIError.badRequest("The request body is not valid UTF-8.", code: "invalid_encoding")
         }
+        return buffer
+    }
+
+    /// Decodes a body `jsonBody(context:)` returned, mapping every decoding failure to a clear 400.
+    static func decodeJSON<T: Decodable>(as type: T.Type, from body: ByteBuffer) throws -> T {
         do {
-            return try LeadlightJSON.decoder().decode(T.self, from: Data(bytes))
+            return try LeadlightJSON.decoder().decode(T.self, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
             throw Self.apiError(for: error)
         }

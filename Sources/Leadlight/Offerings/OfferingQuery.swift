@@ -13,7 +13,6 @@ package struct OfferingQuery: Sendable, Equatable {
     package var limit = 50
     package var offset = 0
 
-    package static let maxLimit = 200
     static let parameters: Set<String> = [
         "type", "sku", "externalId", "active", "q", "updatedSince", "limit", "offset",
     ]
@@ -46,29 +45,12 @@ package struct OfferingQuery: Sendable, Equatable {
                 errors.add("updatedSince", "must be an ISO 8601 time, like 2026-11-23T21:37:38Z")
             }
         }
-        self.limit = Self.integer(parameters.get("limit"), field: "limit", default: 50, in: 1...Self.maxLimit, &errors)
-        self.offset = Self.integer(
-            parameters.get("offset"), field: "offset", default: 0, in: 0...Int(Int32.max), &errors)
+        (self.limit, self.offset) = QueryRules.page(parameters.get("limit"), parameters.get("offset"), &errors)
         try errors.throwIfAny()
     }
 
     static func timestamp(_ text: String) -> Date? {
         (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
             ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
-    }
-
-    static func integer(
-        _ text: String?,
-        field: String,
-        default value: Int,
-        in range: ClosedRange<Int>,
-        _ errors: inout FieldErrorCollector
-    ) -> Int {
-        guard let text else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            errors.add(field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-            return value
-        }
-        return number
     }
 }

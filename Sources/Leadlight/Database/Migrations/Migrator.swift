@@ -12,6 +12,9 @@ package struct Migrator: Sendable {
         CreateRateLimitWindows(),
         CreateOfferings(),
         AddUpsertFingerprintToOfferings(),
+        CreateEvents(),
+        CreateIdempotencyKeys(),
+        CreateLeads(),
     ]
 
     let database: LeadlightDatabase

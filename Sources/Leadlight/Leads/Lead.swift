@@ -1,0 +1,20 @@
+import Foundation
+
+/// A person who showed interest: from the public site, an import, or the API (seeds/001).
+package struct Lead: Sendable, Equatable, IdentifiedResource {
+    package typealias ID = Identifier<Lead>
+    static let idPrefix = "lead"
+
+    package var id: ID
+    package var workspaceID: Workspace.ID
+    package var name: String
+    /// Trimmed and lower-cased.
+    package var email: String?
+    package var phone: PhoneNumber?
+    package var source: String?
+    package var propertyAddress: String?
+    package var notes: String?
+    package var status: LeadStatus
+    package var createdAt: Date
+    package var updatedAt: Date
+}

@@ -1,0 +1,97 @@
+import Foundation
+import SQLKit
+
+/// Every query that touches `leads`.
+package struct LeadStore: Sendable {
+    let database: any SQLDatabase
+
+    package init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    func insert(_ lead: Lead) async throws {
+        try await self.database.insert(into: "leads")
+            .columns(
+                "id", "workspace_id", "name", "email", "phone", "phone_digits", "source", "property_address", "notes",
+                "status", "created_at", "updated_at"
+            )
+            .values(Self.values(of: lead))
+            .run()
+    }
+
+    func update(_ lead: Lead) async throws {
+        try await self.database.update("leads")
+            .set("name", to: lead.name)
+            .set("email", to: lead.email.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .set("phone", to: lead.phone.map { SQLBind($0.text) as any SQLExpression } ?? SQLLiteral.null)
+            .set("phone_digits", to: lead.phone.map { SQLBind($0.digits) as any SQLExpression } ?? SQLLiteral.null)
+            .set("source", to: lead.source.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .set(
+                "property_address", to: lead.propertyAddress.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null
+            )
+            .set("notes", to: lead.notes.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .set("status", to: lead.status.rawValue)
+            .set("updated_at", to: lead.updatedAt.millisecondsSince1970)
+            .where("workspace_id", .equal, lead.workspaceID.rawValue)
+            .where("id", .equal, lead.id.rawValue)
+            .run()
+    }
+
+    package func find(_ id: Lead.ID, in workspace: Workspace.ID) async throws -> Lead? {
+        try await self.database.select().column("*").from("leads")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("id", .equal, id.rawValue)
+            .first()
+            .map(Lead.init(row:))
+    }
+
+    /// One page, newest first, and how many match in all.
+    package func list(_ query: LeadQuery, in workspace: Workspace.ID) async throws -> (leads: [Lead], total: Int) {
+        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+            var select = select.from("leads").where("workspace_id", .equal, workspace.rawValue)
+            if let status = query.status { select = select.where("status", .equal, status.rawValue) }
+            return select
+        }
+        let leads = try await filtered(self.database.select().column("*"))
+            .orderBy("created_at", .descending).orderBy("id", .descending)
+            .limit(query.limit).offset(query.offset)
+            .all().map(Lead.init(row:))
+        let total =
+            try await filtered(
+                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        return (leads, total)
+    }
+
+    private static func values(of lead: Lead) -> [any SQLExpression] {
+        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
+            value.map { SQLBind($0) } ?? SQLLiteral.null
+        }
+        return [
+            bind(lead.id.rawValue), bind(lead.workspaceID.rawValue), bind(lead.name), bind(lead.email),
+            bind(lead.phone?.text), bind(lead.phone?.digits), bind(lead.source), bind(lead.propertyAddress),
+            bind(lead.notes), bind(lead.status.rawValue), bind(lead.createdAt.millisecondsSince1970),
+            bind(lead.updatedAt.millisecondsSince1970),
+        ]
+    }
+}
+
+extension Lead {
+    init(row: any SQLRow) throws {
+        let phone = try row.decodeIfPresent(column: "phone", as: String.self)
+        let digits = try row.decodeIfPresent(column: "phone_digits", as: String.self)
+        self.init(
+            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
+            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+            name: try row.decode(column: "name", as: String.self),
+            email: try row.decodeIfPresent(column: "email", as: String.self),
+            phone: phone.map { PhoneNumber(text: $0, digits: digits ?? "") },
+            source: try row.decodeIfPresent(column: "source", as: String.self),
+            propertyAddress: try row.decodeIfPresent(column: "property_address", as: String.self),
+            notes: try row.decodeIfPresent(column: "notes", as: String.self),
+            status: try row.decode(rawValueOf: "status", as: LeadStatus.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+        )
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+
+/// Bodies for `/api/v1/leads`, exactly as seeds/001 spells them. JSON keys are a contract; never rename one.
+package enum LeadsAPI {
+    /// `{"success": true, "leadId": "…"}`
+    package struct Created: ResponseCodable, Equatable {
+        package var success = true
+        package var leadId: Lead.ID
+    }
+
+    /// A lead as the API shows it; every field is present, null when empty.
+    package struct LeadBody: ResponseCodable, Equatable {
+        package var id: Lead.ID
+        package var name: String
+        package var email: String?
+        package var phone: String?
+        package var source: String?
+        package var propertyAddress: String?
+        package var notes: String?
+        package var status: LeadStatus
+        package var createdAt: Date
+        package var updatedAt: Date
+
+        package init(_ lead: Lead) {
+            self.id = lead.id
+            self.name = lead.name
+            self.email = lead.email
+            self.phone = lead.phone?.text
+            self.source = lead.source
+            self.propertyAddress = lead.propertyAddress
+            self.notes = lead.notes
+            self.status = lead.status
+            self.createdAt = lead.createdAt
+            self.updatedAt = lead.updatedAt
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.id, forKey: .id)
+            try container.encode(self.name, forKey: .name)
+            try container.encode(self.email, forKey: .email)
+            try container.encode(self.phone, forKey: .phone)
+            try container.encode(self.source, forKey: .source)
+            try container.encode(self.propertyAddress, forKey: .propertyAddress)
+            try container.encode(self.notes, forKey: .notes)
+            try container.encode(self.status, forKey: .status)
+            try container.encode(self.createdAt, forKey: .createdAt)
+            try container.encode(self.updatedAt, forKey: .updatedAt)
+        }
+    }
+
+    /// `{"leads": [...], "total": N}`
+    package struct LeadList: ResponseCodable {
+        package var leads: [LeadBody]
+        package var total: Int
+    }
+
+    /// The data of `lead.status_changed`: the lead as it is now, and the status it had.
+    struct StatusChanged: Encodable {
+        var lead: LeadBody
+        var previousStatus: LeadStatus
+
+        func encode(to encoder: any Encoder) throws {
+            try self.lead.encode(to: encoder)
+            var container = encoder.container(keyedBy: DynamicCodingKey.self)
+            try container.encode(self.previousStatus, forKey: DynamicCodingKey("previousStatus"))
+        }
+    }
+}

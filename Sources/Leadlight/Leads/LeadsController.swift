@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+
+/// `/api/v1/leads` (seeds/001). Every handler is scoped to the workspace of the calling API key; every change
+/// is recorded in the outbox in the same transaction.
+struct LeadsController {
+    let database: LeadlightDatabase
+    let clock: WallClock
+
+    var routes: RouteCollection<APIContext> {
+        RouteCollection(context: APIContext.self)
+            .post(use: self.create)
+            .get(use: self.list)
+            .get("{id}", use: self.show)
+            .patch("{id}", use: self.update)
+    }
+
+    /// Answers `{"success": true, "leadId": "…"}` with 201; safe to retry with an `Idempotency-Key`.
+    func create(_ request: Request, context: APIContext) async throws -> Response {
+        let body = try await request.jsonBody(context: context)
+        let changes = try Request.decodeJSON(as: LeadChanges.self, from: body)
+        let workspace = try context.workspaceID
+        let now = self.clock.now
+        let lead = try changes.makeLead(id: .generate(), in: workspace, at: now)
+        return try await IdempotentCreation(database: self.database, clock: self.clock).respond(
+            to: request, body: body, context: context
+        ) { tx in
+            try await LeadStore(database: tx).insert(lead)
+            try await Outbox(database: tx).record(.leadCreated, LeadsAPI.LeadBody(lead), in: workspace, at: now)
+            return (.created, try IdempotentCreation.json(LeadsAPI.Created(leadId: lead.id)))
+        }
+    }
+
+    func list(_ request: Request, context: APIContext) async throws -> LeadsAPI.LeadList {
+        let query = try LeadQuery(validating: request.uri.queryParameters)
+        let (leads, total) = try await LeadStore(database: self.database.sql).list(query, in: try context.workspaceID)
+        return LeadsAPI.LeadList(leads: leads.map(LeadsAPI.LeadBody.init), total: total)
+    }
+
+    func show(_ request: Request, context: APIContext) async throws -> LeadsAPI.LeadBody {
+        let id = try context.parameters.require("id", as: Lead.ID.self)
+        guard let lead = try await LeadStore(database: self.database.sql).find(id, in: try context.workspaceID) else {
+            throw APIError.notFound("lead")  // another workspace's lead is "not found" too
+        }
+        return LeadsAPI.LeadBody(lead)
+    }
+
+    /// Changes the fields sent; a new status is recorded as `lead.status_changed` with the previous one.
+    func update(_ request: Request, context: APIContext) async throws -> LeadsAPI.LeadBody {
+        let id = try context.parameters.require("id", as: Lead.ID.self)
+        let changes = try await request.decodeJSON(as: LeadChanges.self, context: context)
+        try changes.check()
+        let workspace = try context.workspaceID
+        let now = self.clock.now
+        let updated: Lead? = try await self.database.transaction { tx in
+            let store = LeadStore(database: tx)
+            guard let stored = try await store.find(id, in: workspace) else { return nil }
+            var lead = try changes.applied(to: stored)
+            guard lead != stored else { return stored }
+            lead.updatedAt = now
+            try await store.update(lead)
+            if lead.status != stored.status {
+                try await Outbox(database: tx).record(
+                    .leadStatusChanged,
+                    LeadsAPI.StatusChanged(lead: LeadsAPI.LeadBody(lead), previousStatus: stored.status),
+                    in: workspace, at: now
+                )
+            }
+            return lead
+        }
+        guard let updated else { throw APIError.notFound("lead") }
+        return LeadsAPI.LeadBody(updated)
+    }
+}

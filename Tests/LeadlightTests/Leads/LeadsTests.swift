@@ -1,0 +1,234 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import SQLKit
+import Testing
+
+@testable import Leadlight
+
+/// `/api/v1/leads` as seeds/001 documents it, with validation, the outbox and safe retries (issue 4).
+@Suite struct LeadsTests {
+    @Test(arguments: TestDatabase.available)
+    func theDocumentedExamplesWorkAsWritten(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let key = try await seed.apiKey()
+            try await app.test(.router) { client in
+                let documented: [String: Any] = [
+                    "name": "John Smith", "email": "john@example.com", "phone": "(555) 123-4567", "source": "zillow",
+                    "propertyAddress": "123 Main St, Miami, FL", "notes": "Interested in 3BR homes",
+                ]
+                let created = try await client.send(.post, "/api/v1/leads", json: documented, key: key)
+                #expect(created.status == .created)
+                #expect(Set(try created.json.keys) == ["success", "leadId"])
+                #expect(try created.json["success"] as? Bool == true)
+                let leadID = try #require(try created.json["leadId"] as? String)
+
+                // the curl example, with X-API-Key
+                let curl = try await client.send(
+                    .post, "/api/v1/leads",
+                    body: Data(#"{"name": "Jane Doe", "email": "jane@example.com", "phone": "555-0100"}"#.utf8),
+                    key: nil, headers: [.apiKey: key]
+                )
+                #expect(curl.status == .created)
+
+                let list = try await client.get(
+                    "/api/v1/leads?status=new&limit=50&offset=0", key: nil, headers: [.apiKey: key])
+                #expect(list.status == .ok)
+                let json = try list.json
+                #expect(json["total"] as? Int == 2)
+                let leads = try #require(json["leads"] as? [[String: Any]])
+                #expect(leads.map { $0["name"] as? String } == ["Jane Doe", "John Smith"])  // newest first
+                let john = try #require(leads.last)
+                #expect(john["id"] as? String == leadID)
+                #expect(john["email"] as? String == "john@example.com")
+                #expect(john["status"] as? String == "new")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func badInputIsRefusedNamingEveryFieldAndStoresNothing(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let workspace = try await seed.workspace()
+            let key = workspace.apiKey.value
+            try await app.test(.router) { client in
+                let cases: [([String: Any], [String])] = [
+                    (["email": "a@example.com"], ["name"]),
+                    (["name": "  "], ["name"]),
+                    (["name": "A", "email": "not-an-email", "phone": "call me"], ["email", "phone"]),
+                    (["name": "A", "status": "hot"], ["status"]),
+                    (["name": 7], ["name"]),
+                    (["name": "A", "budget": 500000], ["budget"]),
+                    (["name": "A", "notes": String(repeating: "n", count: 5001)], ["notes"]),
+                ]
+                for (body, fields) in cases {
+                    let response = try await client.send(.post, "/api/v1/leads", json: body, key: key)
+                    #expect(response.status == .badRequest, "\(body)")
+                    #expect(try Set(response.error.error.fields?.map(\.field) ?? []) == Set(fields), "\(body)")
+                }
+                let list = try await client.get("/api/v1/leads", key: key).decode(LeadsAPI.LeadList.self)
+                #expect(list.total == 0)
+                #expect(try await Outbox(database: seed.database.sql).events(in: workspace.workspace.id).isEmpty)
+                for query in ["?status=hot", "?limit=500", "?sort=name", "?offset=-1"] {
+                    #expect(try await client.get("/api/v1/leads\(query)", key: key).status == .badRequest, "\(query)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func leadsAreReadAndUpdatedAndEachChangeIsRecordedOnce(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let workspace = try await seed.workspace()
+            let key = workspace.apiKey.value
+            try await app.test(.router) { client in
+                let body: [String: Any] = ["name": "Ada", "email": "  Ada@Example.COM ", "phone": "+1 (555) 010-0199"]
+                let id = try await client.send(.post, "/api/v1/leads", json: body, key: key).decode(
+                    LeadsAPI.Created.self
+                ).leadId
+                let lead = try await client.get("/api/v1/leads/\(id)", key: key).decode(LeadsAPI.LeadBody.self)
+                #expect(lead.email == "ada@example.com" && lead.phone == "+1 (555) 010-0199" && lead.status == .new)
+                let stored = try await LeadStore(database: seed.database.sql).find(id, in: workspace.workspace.id)
+                #expect(stored?.phone?.digits == "15550100199")
+
+                let contacted = try await client.send(
+                    .patch, "/api/v1/leads/\(id)", json: ["status": "contacted", "notes": "Called"], key: key
+                )
+                #expect(contacted.status == .ok)
+                #expect(try contacted.decode(LeadsAPI.LeadBody.self).status == .contacted)
+                let notesOnly = try await client.send(
+                    .patch, "/api/v1/leads/\(id)", json: ["notes": NSNull()], key: key)
+                #expect(try notesOnly.decode(LeadsAPI.LeadBody.self).notes == nil)
+
+                let events = try await Outbox(database: seed.database.sql).events(in: workspace.workspace.id)
+                #expect(events.map(\.type) == [.leadCreated, .leadStatusChanged])
+                let created = try JSONSerialization.jsonObject(with: Data(events[0].data.utf8)) as? [String: Any]
+                #expect(created?["id"] as? String == id.rawValue && created?["email"] as? String == "ada@example.com")
+                let changed = try JSONSerialization.jsonObject(with: Data(events[1].data.utf8)) as? [String: Any]
+                #expect(changed?["status"] as? String == "contacted" && changed?["previousStatus"] as? String == "new")
+                #expect(Set(events.map(\.id)).count == 2)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anotherWorkspacesLeadsAreInvisible(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let mine = try await seed.apiKey()
+            let theirs = try await seed.apiKey()
+            try await app.test(.router) { client in
+                let id = try await client.send(.post, "/api/v1/leads", json: ["name": "Theirs"], key: theirs)
+                    .decode(LeadsAPI.Created.self).leadId
+                #expect(try await client.get("/api/v1/leads/\(id)", key: mine).status == .notFound)
+                #expect(
+                    try await client.send(.patch, "/api/v1/leads/\(id)", json: ["status": "lost"], key: mine).status
+                        == .notFound)
+                #expect(try await client.get("/api/v1/leads", key: mine).decode(LeadsAPI.LeadList.self).total == 0)
+                #expect(
+                    try await client.get("/api/v1/leads/\(id)", key: theirs).decode(LeadsAPI.LeadBody.self).status
+                        == .new)
+            }
+        }
+    }
+
+    /// A failure injected between the change and its event (a trigger refusing the event row) leaves neither.
+    @Test(arguments: TestDatabase.available)
+    func aFailureBetweenTheChangeAndItsEventLeavesNeither(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let workspace = try await seed.workspace()
+            let key = workspace.apiKey.value
+            try await app.test(.router) { client in
+                let id = try await client.send(.post, "/api/v1/leads", json: ["name": "Before"], key: key)
+                    .decode(LeadsAPI.Created.self).leadId
+                try await Self.refuseEvents(on: seed.database, dialect: database)
+
+                let create = try await client.send(.post, "/api/v1/leads", json: ["name": "Lost"], key: key)
+                #expect(create.status == .internalServerError)
+                let change = try await client.send(
+                    .patch, "/api/v1/leads/\(id)", json: ["status": "qualified"], key: key)
+                #expect(change.status == .internalServerError)
+
+                let list = try await client.get("/api/v1/leads", key: key).decode(LeadsAPI.LeadList.self)
+                #expect(list.leads.map(\.name) == ["Before"])
+                #expect(list.leads.first?.status == .new)
+                let events = try await Outbox(database: seed.database.sql).events(in: workspace.workspace.id)
+                #expect(events.map(\.type) == [.leadCreated])
+            }
+        }
+    }
+
+    private static func refuseEvents(on database: LeadlightDatabase, dialect: TestDatabase) async throws {
+        try await database.transaction { tx in
+            switch dialect {
+            case .sqlite:
+                try await tx.raw(
+                    "CREATE TRIGGER refuse_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+                ).run()
+            case .postgres:
+                try await tx.raw(
+                    """
+                    CREATE FUNCTION refuse_events() RETURNS trigger AS $$
+                    BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql
+                    """
+                ).run()
+                try await tx.raw(
+                    "CREATE TRIGGER refuse_events BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_events()"
+                ).run()
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aCreateRetriedTenTimesAtOnceWithOneIdempotencyKeyStoresOneLead(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let workspace = try await seed.workspace()
+            let key = workspace.apiKey.value
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let body = Data(#"{"name": "Zapier Retry", "email": "retry@example.com"}"#.utf8)
+                let answers = try await withThrowingTaskGroup(of: (UInt, String, Bool).self) { group in
+                    for _ in 0..<10 {
+                        group.addTask {
+                            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/leads")
+                            request.method = .POST
+                            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+                            request.headers.add(name: "Content-Type", value: "application/json")
+                            request.headers.add(name: "Idempotency-Key", value: "9d3c5f1e-retry")
+                            request.body = .bytes(ByteBuffer(data: body))
+                            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+                            return (
+                                response.status.code, text,
+                                response.headers.first(name: "Idempotent-Replayed") == "true"
+                            )
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(answers.allSatisfy { $0.0 == 201 })
+                let ids = try Set(
+                    answers.map { try JSONDecoder().decode(LeadsAPI.Created.self, from: Data($0.1.utf8)).leadId })
+                #expect(ids.count == 1)
+                #expect(answers.filter { !$0.2 }.count == 1)  // one created, nine replayed
+                let list = try await LeadStore(database: seed.database.sql).list(
+                    try LeadQuery(validating: [:]), in: workspace.workspace.id)
+                #expect(list.total == 1)
+                #expect(try await Outbox(database: seed.database.sql).events(in: workspace.workspace.id).count == 1)
+            }
+            try await app.test(.router) { client in
+                let other = try await client.send(
+                    .post, "/api/v1/leads", json: ["name": "Someone else"], key: key,
+                    headers: [HTTPField.Name("Idempotency-Key")!: "9d3c5f1e-retry"]
+                )
+                #expect(other.status == .conflict)
+                #expect(try other.error.error.code == "idempotency_key_reused")
+                let noKey1 = try await client.send(.post, "/api/v1/leads", json: ["name": "Twice"], key: key)
+                let noKey2 = try await client.send(.post, "/api/v1/leads", json: ["name": "Twice"], key: key)
+                #expect(try noKey1.decode(LeadsAPI.Created.self).leadId != noKey2.decode(LeadsAPI.Created.self).leadId)
+            }
+        }
+    }
+}
