@@ -7,6 +7,8 @@ package struct APIError: Error, Sendable {
     package var code: String
     package var message: String
     package var fields: [FieldError] = []
+    /// The stored resource a conflict is with, named in the body as `existingId`.
+    package var existingID: String?
     /// Extra response headers, such as `Retry-After` on a 429 or `WWW-Authenticate` on a 401.
     package var headers: HTTPFields = [:]
 
@@ -71,6 +73,12 @@ extension APIError {
         case let taken as WorkspaceStore.AgentIDTaken:
             self = .conflict(
                 "The agentId \(taken.agentID) is already used by another workspace.", code: "agent_id_taken")
+        case let taken as ClientStore.EmailTaken:
+            self = APIError(
+                status: .conflict, code: "client_email_taken",
+                message: "A client with the email \(taken.email) already exists: \(taken.existing).",
+                existingID: taken.existing.rawValue
+            )
         case let taken as UserStore.EmailTaken:
             self = .conflict("The email \(taken.email) already has a login.", code: "email_taken")
         case is NIOTooManyBytesError:

@@ -51,5 +51,6 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
     api.addRoutes(APIKeysController(database: database, clock: clock).routes, atPath: "api-keys")
     api.addRoutes(OfferingsController(database: database, clock: clock).routes, atPath: "products")
     api.addRoutes(LeadsController(database: database, clock: clock).routes, atPath: "leads")
+    api.addRoutes(ClientsController(database: database, clock: clock).routes, atPath: "clients")
     return router
 }

@@ -24,8 +24,18 @@ struct IdempotentCreation: Sendable {
         create: @escaping @Sendable (any SQLDatabase) async throws -> (HTTPResponse.Status, ByteBuffer)
     ) async throws -> Response {
         guard let key = try Self.key(in: request.headers) else {
-            let (status, answer) = try await self.database.transaction(create)
-            return Self.response(status, answer, replayed: false)
+            // A unique index may refuse a row another request inserted meanwhile (PostgreSQL): the transaction
+            // is rolled back whole and run again, when `create`'s own checks see that row.
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    let (status, answer) = try await self.database.transaction(create)
+                    return Self.response(status, answer, replayed: false)
+                } catch  where attempt < 3 && UniqueViolation.matches(error) {
+                    continue
+                }
+            }
         }
         let workspace = try context.workspaceID
         var hashInput = Data("\(request.method.rawValue) \(request.uri.path)\n".utf8)

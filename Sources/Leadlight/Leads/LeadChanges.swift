@@ -91,14 +91,7 @@ package struct LeadChanges: Decodable, Sendable {
         _ maxLength: Int,
         _ errors: inout FieldErrorCollector
     ) -> SentValue<String> {
-        sent.map { text in
-            errors.check {
-                let value = TextRules.trimmed(text)
-                guard value.count <= maxLength else {
-                    throw ValidationFailure(field: field, message: "must be at most \(maxLength) characters")
-                }
-                return value
-            }
-        }.flattened()
+        sent.map { text in errors.check { try TextRules.optional(text, field: field, maxLength: maxLength) } }
+            .flattened()
     }
 }

@@ -48,7 +48,7 @@ package struct OfferingChanges: Sendable {
             self.name = errors.check { try TextRules.required(text, field: "name", maxLength: Self.maxNameLength) }
         }
         self.description = row.description.map { text in
-            errors.check { try Self.optionalText(text, field: "description", maxLength: Self.maxDescriptionLength) }
+            errors.check { try TextRules.optional(text, field: "description", maxLength: Self.maxDescriptionLength) }
         }.flattened()
         self.price = row.price.map { input in
             errors.check {
@@ -78,7 +78,7 @@ package struct OfferingChanges: Sendable {
             errors.check { try Self.wholeNumber(value, field: "reorderLevel", in: 0...Int64(Int32.max) * 1000) }
         }.flattened()
         self.unit = row.unit.map { text in
-            errors.check { try Self.optionalText(text, field: "unit", maxLength: Self.maxUnitLength) }
+            errors.check { try TextRules.optional(text, field: "unit", maxLength: Self.maxUnitLength) }
         }.flattened()
         self.billingPeriod = row.billingPeriod.map { text in
             errors.check {
@@ -218,14 +218,6 @@ package struct OfferingChanges: Sendable {
         if let sku = self.sku.value { return .sku(sku) }
         if let externalID = self.externalID.value { return .externalID(externalID) }
         return nil
-    }
-
-    private static func optionalText(_ text: String, field: String, maxLength: Int) throws -> String {
-        let value = TextRules.trimmed(text)
-        guard value.count <= maxLength else {
-            throw ValidationFailure(field: field, message: "must be at most \(maxLength) characters")
-        }
-        return value
     }
 
     private static func wholeNumber(_ value: Decimal, field: String, in range: ClosedRange<Int64>) throws -> Int64 {

@@ -21,6 +21,15 @@ enum TextRules {
         return value
     }
 
+    /// Trimmed optional text that must fit `maxLength` characters (it may be empty).
+    static func optional(_ text: String, field: String, maxLength: Int) throws -> String {
+        let value = Self.trimmed(text)
+        guard value.count <= maxLength else {
+            throw ValidationFailure(field: field, message: "must be at most \(maxLength) characters")
+        }
+        return value
+    }
+
     /// An email address, trimmed and lower-cased so that matching ignores case.
     static func email(_ text: String, field: String = "email") throws -> String {
         let value = Self.trimmed(text).lowercased()

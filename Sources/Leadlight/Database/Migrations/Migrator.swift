@@ -15,6 +15,7 @@ package struct Migrator: Sendable {
         CreateEvents(),
         CreateIdempotencyKeys(),
         CreateLeads(),
+        CreateClients(),
     ]
 
     let database: LeadlightDatabase

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A client's fields as a client application sent them, read and checked: every bad field named at once.
+package struct ClientChanges: Decodable, Sendable {
+    var name: String?
+    var email: String?
+    var phone: SentValue<PhoneNumber> = .absent
+    var notes: SentValue<String> = .absent
+    var buyingStage: BuyingStage?
+    private var errors = FieldErrorCollector()
+
+    package init(from decoder: any Decoder) throws {
+        var reader = JSONObjectReader(decoder, describing: "a client")
+        var errors = FieldErrorCollector()
+        for field in reader.fields {
+            switch field {
+            case "name":
+                switch reader.string(field) {
+                case .absent: break
+                case .null: errors.add("name", "must not be null")
+                case .value(let text):
+                    self.name = errors.check {
+                        try TextRules.required(text, field: "name", maxLength: LeadChanges.maxNameLength)
+                    }
+                }
+            case "email":
+                switch reader.string(field) {
+                case .absent: break
+                case .null: errors.add("email", "must not be null")
+                case .value(let text): self.email = errors.check { try TextRules.email(text) }
+                }
+            case "phone":
+                self.phone = reader.string(field).map { text in errors.check { try PhoneNumber(validating: text) } }
+                    .flattened()
+            case "notes":
+                self.notes = reader.string(field).map { text in
+                    errors.check { try TextRules.optional(text, field: "notes", maxLength: LeadChanges.maxNotesLength) }
+                }.flattened()
+            case "buyingStage":
+                switch reader.string(field) {
+                case .absent: break
+                case .null: errors.add("buyingStage", "must be one of \(BuyingStage.spellings), not null")
+                case .value(let text):
+                    self.buyingStage = BuyingStage(lenient: text)
+                    if self.buyingStage == nil { errors.add("buyingStage", "must be one of \(BuyingStage.spellings)") }
+                }
+            case "id", "createdAt", "updatedAt", "stageChangedAt": continue  // read-only
+            default: reader.unknown(field, of: "a client")
+            }
+        }
+        for error in reader.errors { errors.add(error.field, error.message) }
+        self.errors = errors
+    }
+
+    func check() throws {
+        try self.errors.throwIfAny()
+    }
+
+    /// `name` and `email` are required to create a client.
+    func makeClient(id: Client.ID, in workspace: Workspace.ID, at now: Date) throws -> Client {
+        var errors = self.errors
+        if self.name == nil, !errors.errors.contains(where: { $0.field == "name" }) {
+            errors.add("name", "is required")
+        }
+        if self.email == nil, !errors.errors.contains(where: { $0.field == "email" }) {
+            errors.add("email", "is required")
+        }
+        try errors.throwIfAny()
+        return Client(
+            id: id, workspaceID: workspace, name: self.name!, email: self.email!, phone: self.phone.value,
+            notes: self.notes.value, buyingStage: self.buyingStage ?? .new, stageChangedAt: now, createdAt: now,
+            updatedAt: now
+        )
+    }
+
+    /// The stored client with these changes; a new buying stage moves `stageChangedAt` to `now`.
+    func applied(to stored: Client, at now: Date) throws -> Client {
+        try self.check()
+        var client = stored
+        client.name = self.name ?? stored.name
+        client.email = self.email ?? stored.email
+        client.phone = self.phone.applied(to: stored.phone)
+        client.notes = self.notes.applied(to: stored.notes)
+        if let stage = self.buyingStage, stage != stored.buyingStage {
+            client.buyingStage = stage
+            client.stageChangedAt = now
+        }
+        return client
+    }
+}

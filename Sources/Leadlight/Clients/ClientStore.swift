@@ -1,0 +1,120 @@
+import Foundation
+import SQLKit
+
+/// Every query that touches `clients`.
+package struct ClientStore: Sendable {
+    let database: any SQLDatabase
+
+    package init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    /// Thrown when the workspace already has a client with the email.
+    package struct EmailTaken: Error, Equatable {
+        package var existing: Client.ID
+        package var email: String
+    }
+
+    /// Inserts the client, or throws `EmailTaken` naming the client that has the email already. (Another
+    /// request inserting the same email between the check and the insert makes the unique index refuse it:
+    /// callers run the transaction again, and the check then names that client.)
+    func insert(_ client: Client) async throws {
+        try await self.checkEmailIsFree(for: client)
+        try await self.database.insert(into: "clients")
+            .columns(
+                "id", "workspace_id", "name", "email", "phone", "phone_digits", "notes", "buying_stage",
+                "stage_changed_at", "created_at", "updated_at"
+            )
+            .values(Self.values(of: client))
+            .run()
+    }
+
+    private func checkEmailIsFree(for client: Client) async throws {
+        if let existing = try await self.find(email: client.email, in: client.workspaceID), existing.id != client.id {
+            throw EmailTaken(existing: existing.id, email: client.email)
+        }
+    }
+
+    func update(_ client: Client) async throws {
+        try await self.checkEmailIsFree(for: client)
+        try await self.database.update("clients")
+            .set("name", to: client.name)
+            .set("email", to: client.email)
+            .set("phone", to: client.phone.map { SQLBind($0.text) as any SQLExpression } ?? SQLLiteral.null)
+            .set("phone_digits", to: client.phone.map { SQLBind($0.digits) as any SQLExpression } ?? SQLLiteral.null)
+            .set("notes", to: client.notes.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .set("buying_stage", to: client.buyingStage.rawValue)
+            .set("stage_changed_at", to: client.stageChangedAt.millisecondsSince1970)
+            .set("updated_at", to: client.updatedAt.millisecondsSince1970)
+            .where("workspace_id", .equal, client.workspaceID.rawValue)
+            .where("id", .equal, client.id.rawValue)
+            .run()
+    }
+
+    package func find(_ id: Client.ID, in workspace: Workspace.ID) async throws -> Client? {
+        try await self.database.select().column("*").from("clients")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("id", .equal, id.rawValue)
+            .first()
+            .map(Client.init(row:))
+    }
+
+    func find(email: String, in workspace: Workspace.ID) async throws -> Client? {
+        try await self.database.select().column("*").from("clients")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("email", .equal, email)
+            .first()
+            .map(Client.init(row:))
+    }
+
+    /// One page, newest first, and how many match in all.
+    package func list(stage: BuyingStage?, limit: Int, offset: Int, in workspace: Workspace.ID) async throws -> (
+        clients: [Client], total: Int
+    ) {
+        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+            var select = select.from("clients").where("workspace_id", .equal, workspace.rawValue)
+            if let stage { select = select.where("buying_stage", .equal, stage.rawValue) }
+            return select
+        }
+        let clients = try await filtered(self.database.select().column("*"))
+            .orderBy("created_at", .descending).orderBy("id", .descending)
+            .limit(limit).offset(offset)
+            .all().map(Client.init(row:))
+        let total =
+            try await filtered(
+                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        return (clients, total)
+    }
+
+    private static func values(of client: Client) -> [any SQLExpression] {
+        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
+            value.map { SQLBind($0) } ?? SQLLiteral.null
+        }
+        return [
+            bind(client.id.rawValue), bind(client.workspaceID.rawValue), bind(client.name), bind(client.email),
+            bind(client.phone?.text), bind(client.phone?.digits), bind(client.notes), bind(client.buyingStage.rawValue),
+            bind(client.stageChangedAt.millisecondsSince1970), bind(client.createdAt.millisecondsSince1970),
+            bind(client.updatedAt.millisecondsSince1970),
+        ]
+    }
+}
+
+extension Client {
+    init(row: any SQLRow) throws {
+        let phone = try row.decodeIfPresent(column: "phone", as: String.self)
+        let digits = try row.decodeIfPresent(column: "phone_digits", as: String.self)
+        self.init(
+            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
+            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+            name: try row.decode(column: "name", as: String.self),
+            email: try row.decode(column: "email", as: String.self),
+            phone: phone.map { PhoneNumber(text: $0, digits: digits ?? "") },
+            notes: try row.decodeIfPresent(column: "notes", as: String.self),
+            buyingStage: try row.decode(rawValueOf: "buying_stage", as: BuyingStage.self),
+            stageChangedAt: Date(millisecondsSince1970: try row.decode(column: "stage_changed_at", as: Int64.self)),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+        )
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+
+/// `/api/v1/clients` (seeds/001). Every change is recorded in the outbox in the same transaction.
+struct ClientsController {
+    let database: LeadlightDatabase
+    let clock: WallClock
+
+    var routes: RouteCollection<APIContext> {
+        RouteCollection(context: APIContext.self)
+            .post(use: self.create)
+            .get(use: self.list)
+            .get("{id}", use: self.show)
+            .patch("{id}", use: self.update)
+    }
+
+    /// Answers `{"success": true, "clientId": "…"}` with 201; an email already used in the workspace is a 409
+    /// naming that client. Safe to retry with an `Idempotency-Key`.
+    func create(_ request: Request, context: APIContext) async throws -> Response {
+        let body = try await request.jsonBody(context: context)
+        let changes = try Request.decodeJSON(as: ClientChanges.self, from: body)
+        let workspace = try context.workspaceID
+        let now = self.clock.now
+        let client = try changes.makeClient(id: .generate(), in: workspace, at: now)
+        return try await IdempotentCreation(database: self.database, clock: self.clock).respond(
+            to: request, body: body, context: context
+        ) { tx in
+            try await ClientStore(database: tx).insert(client)
+            try await Outbox(database: tx).record(.clientCreated, ClientsAPI.ClientBody(client), in: workspace, at: now)
+            return (.created, try IdempotentCreation.json(ClientsAPI.Created(clientId: client.id)))
+        }
+    }
+
+    func list(_ request: Request, context: APIContext) async throws -> ClientsAPI.ClientList {
+        let query = try ClientQuery(validating: request.uri.queryParameters)
+        let (clients, total) = try await ClientStore(database: self.database.sql).list(
+            stage: query.buyingStage, limit: query.limit, offset: query.offset, in: try context.workspaceID
+        )
+        return ClientsAPI.ClientList(clients: clients.map(ClientsAPI.ClientBody.init), total: total)
+    }
+
+    func show(_ request: Request, context: APIContext) async throws -> ClientsAPI.ClientBody {
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        guard let client = try await ClientStore(database: self.database.sql).find(id, in: try context.workspaceID)
+        else { throw APIError.notFound("client") }
+        return ClientsAPI.ClientBody(client)
+    }
+
+    /// Changes the fields sent; a new buying stage is timed and recorded as `client.stage_changed`.
+    func update(_ request: Request, context: APIContext) async throws -> ClientsAPI.ClientBody {
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        let changes = try await request.decodeJSON(as: ClientChanges.self, context: context)
+        try changes.check()
+        let workspace = try context.workspaceID
+        let now = self.clock.now
+        let updated: Client? = try await self.database.transaction { tx in
+            let store = ClientStore(database: tx)
+            guard let stored = try await store.find(id, in: workspace) else { return nil }
+            var client = try changes.applied(to: stored, at: now)
+            guard client != stored else { return stored }
+            client.updatedAt = now
+            try await store.update(client)
+            if client.buyingStage != stored.buyingStage {
+                try await Outbox(database: tx).record(
+                    .clientStageChanged,
+                    ClientsAPI.StageChanged(client: ClientsAPI.ClientBody(client), previousStage: stored.buyingStage),
+                    in: workspace, at: now
+                )
+            }
+            return client
+        }
+        guard let updated else { throw APIError.notFound("client") }
+        return ClientsAPI.ClientBody(updated)
+    }
+}
