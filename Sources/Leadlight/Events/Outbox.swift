@@ -30,11 +30,11 @@ package struct Outbox: Sendable {
         return event
     }
 
-    /// The workspace's events, oldest first.
+    /// The workspace's events, in the order they were recorded.
     package func events(in workspace: Workspace.ID) async throws -> [Event] {
         try await self.database.select().column("*").from("events")
             .where("workspace_id", .equal, workspace.rawValue)
-            .orderBy("occurred_at").orderBy("id")
+            .orderBy("seq")
             .all()
             .map { row in
                 Event(

@@ -15,6 +15,8 @@ package struct Lead: Sendable, Equatable, IdentifiedResource {
     package var propertyAddress: String?
     package var notes: String?
     package var status: LeadStatus
+    /// The client this lead was converted into.
+    package var clientID: Client.ID?
     package var createdAt: Date
     package var updatedAt: Date
 }

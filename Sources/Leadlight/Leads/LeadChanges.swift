@@ -68,7 +68,7 @@ package struct LeadChanges: Decodable, Sendable {
         return Lead(
             id: id, workspaceID: workspace, name: name, email: self.email.value, phone: self.phone.value,
             source: self.source.value, propertyAddress: self.propertyAddress.value, notes: self.notes.value,
-            status: self.status ?? .new, createdAt: now, updatedAt: now
+            status: self.status ?? .new, clientID: nil, createdAt: now, updatedAt: now
         )
     }
 

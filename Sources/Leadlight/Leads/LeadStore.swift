@@ -31,6 +31,7 @@ package struct LeadStore: Sendable {
             )
             .set("notes", to: lead.notes.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
             .set("status", to: lead.status.rawValue)
+            .set("client_id", to: lead.clientID.map { SQLBind($0.rawValue) as any SQLExpression } ?? SQLLiteral.null)
             .set("updated_at", to: lead.updatedAt.millisecondsSince1970)
             .where("workspace_id", .equal, lead.workspaceID.rawValue)
             .where("id", .equal, lead.id.rawValue)
@@ -90,6 +91,7 @@ extension Lead {
             propertyAddress: try row.decodeIfPresent(column: "property_address", as: String.self),
             notes: try row.decodeIfPresent(column: "notes", as: String.self),
             status: try row.decode(rawValueOf: "status", as: LeadStatus.self),
+            clientID: try row.decodeIfPresent(column: "client_id", as: String.self).map(Client.ID.init(rawValue:)),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
         )

@@ -19,6 +19,8 @@ package enum LeadsAPI {
         package var propertyAddress: String?
         package var notes: String?
         package var status: LeadStatus
+        /// The client the lead was converted into; null until then.
+        package var clientId: Client.ID?
         package var createdAt: Date
         package var updatedAt: Date
 
@@ -31,6 +33,7 @@ package enum LeadsAPI {
             self.propertyAddress = lead.propertyAddress
             self.notes = lead.notes
             self.status = lead.status
+            self.clientId = lead.clientID
             self.createdAt = lead.createdAt
             self.updatedAt = lead.updatedAt
         }
@@ -45,9 +48,17 @@ package enum LeadsAPI {
             try container.encode(self.propertyAddress, forKey: .propertyAddress)
             try container.encode(self.notes, forKey: .notes)
             try container.encode(self.status, forKey: .status)
+            try container.encode(self.clientId, forKey: .clientId)
             try container.encode(self.createdAt, forKey: .createdAt)
             try container.encode(self.updatedAt, forKey: .updatedAt)
         }
+    }
+
+    /// The answer to converting a lead: the client it became.
+    package struct Converted: ResponseCodable, Equatable {
+        package var success = true
+        package var leadId: Lead.ID
+        package var clientId: Client.ID
     }
 
     /// `{"leads": [...], "total": N}`

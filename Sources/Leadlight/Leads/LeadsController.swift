@@ -13,6 +13,7 @@ struct LeadsController {
             .get(use: self.list)
             .get("{id}", use: self.show)
             .patch("{id}", use: self.update)
+            .post("{id}/convert", use: self.convert)
     }
 
     /// Answers `{"success": true, "leadId": "…"}` with 201; safe to retry with an `Idempotency-Key`.
@@ -70,5 +71,52 @@ struct LeadsController {
         }
         guard let updated else { throw APIError.notFound("lead") }
         return LeadsAPI.LeadBody(updated)
+    }
+
+    /// Makes the lead a client (its name, email, phone and notes; the email is required): the lead becomes
+    /// `converted` and points at the client. Records `client.created` and `lead.status_changed`. Converting
+    /// twice is a 409 naming the client; so is an email that already belongs to a client.
+    func convert(_ request: Request, context: APIContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Lead.ID.self)
+        let workspace = try context.workspaceID
+        let now = self.clock.now
+        let body = ByteBuffer()  // the request has no body: the key covers the method and path
+        return try await IdempotentCreation(database: self.database, clock: self.clock).respond(
+            to: request, body: body, context: context
+        ) { tx in
+            let leads = LeadStore(database: tx)
+            guard let stored = try await leads.find(id, in: workspace) else { throw APIError.notFound("lead") }
+            if let clientID = stored.clientID {
+                var error = APIError.conflict(
+                    "This lead was already converted into client \(clientID).", code: "lead_already_converted")
+                error.existingID = clientID.rawValue
+                throw error
+            }
+            guard let email = stored.email else {
+                throw APIError.validationFailed([
+                    FieldError(field: "email", message: "is required to convert a lead into a client")
+                ])
+            }
+            let client = Client(
+                id: .generate(), workspaceID: workspace, name: stored.name, email: email, phone: stored.phone,
+                notes: stored.notes, buyingStage: .new, stageChangedAt: now, createdAt: now, updatedAt: now
+            )
+            try await ClientStore(database: tx).insert(client)
+            var lead = stored
+            lead.status = .converted
+            lead.clientID = client.id
+            lead.updatedAt = now
+            try await leads.update(lead)
+            let outbox = Outbox(database: tx)
+            try await outbox.record(.clientCreated, ClientsAPI.ClientBody(client), in: workspace, at: now)
+            if stored.status != .converted {
+                try await outbox.record(
+                    .leadStatusChanged,
+                    LeadsAPI.StatusChanged(lead: LeadsAPI.LeadBody(lead), previousStatus: stored.status),
+                    in: workspace, at: now
+                )
+            }
+            return (.created, try IdempotentCreation.json(LeadsAPI.Converted(leadId: lead.id, clientId: client.id)))
+        }
     }
 }

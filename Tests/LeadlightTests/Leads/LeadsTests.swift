@@ -134,6 +134,64 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func aLeadConvertsIntoAClientOnce(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let workspace = try await seed.workspace()
+            let key = workspace.apiKey.value
+            try await app.test(.router) { client in
+                let lead = try await client.send(
+                    .post, "/api/v1/leads",
+                    json: ["name": "Ada", "email": "ada@example.com", "phone": "555-0100", "status": "qualified"],
+                    key: key
+                ).decode(LeadsAPI.Created.self).leadId
+                let converted = try await client.execute(
+                    uri: "/api/v1/leads/\(lead)/convert", method: .post, headers: .bearer(key))
+                #expect(converted.status == .created)
+                let answer = try converted.decode(LeadsAPI.Converted.self)
+                #expect(answer.leadId == lead)
+
+                let body = try await client.get("/api/v1/leads/\(lead)", key: key).decode(LeadsAPI.LeadBody.self)
+                #expect(body.status == .converted && body.clientId == answer.clientId)
+                let made = try await client.get("/api/v1/clients/\(answer.clientId)", key: key).decode(
+                    ClientsAPI.ClientBody.self)
+                #expect(
+                    made.name == "Ada" && made.email == "ada@example.com" && made.phone == "555-0100"
+                        && made.buyingStage == .new)
+
+                let twice = try await client.execute(
+                    uri: "/api/v1/leads/\(lead)/convert", method: .post, headers: .bearer(key))
+                #expect(twice.status == .conflict)
+                #expect(try twice.error.error.existingId == answer.clientId.rawValue)
+
+                let noEmail = try await client.send(.post, "/api/v1/leads", json: ["name": "Bo"], key: key).decode(
+                    LeadsAPI.Created.self
+                ).leadId
+                let refused = try await client.execute(
+                    uri: "/api/v1/leads/\(noEmail)/convert", method: .post, headers: .bearer(key))
+                #expect(refused.status == .badRequest)
+                #expect(try refused.error.error.fields?.first?.field == "email")
+
+                let sameEmail = try await client.send(
+                    .post, "/api/v1/leads", json: ["name": "Ada again", "email": "ADA@example.com"], key: key
+                )
+                .decode(LeadsAPI.Created.self).leadId
+                let taken = try await client.execute(
+                    uri: "/api/v1/leads/\(sameEmail)/convert", method: .post, headers: .bearer(key))
+                #expect(taken.status == .conflict)
+                #expect(try taken.error.error.existingId == answer.clientId.rawValue)
+
+                #expect(
+                    try await client.execute(
+                        uri: "/api/v1/leads/lead_nope/convert", method: .post, headers: .bearer(key)
+                    ).status == .notFound)
+                let events = try await Outbox(database: seed.database.sql).events(in: workspace.workspace.id).map(
+                    \.type)
+                #expect(events == [.leadCreated, .clientCreated, .leadStatusChanged, .leadCreated, .leadCreated])
+            }
+        }
+    }
+
     /// A failure injected between the change and its event (a trigger refusing the event row) leaves neither.
     @Test(arguments: TestDatabase.available)
     func aFailureBetweenTheChangeAndItsEventLeavesNeither(on database: TestDatabase) async throws {

@@ -6,10 +6,17 @@ struct CreateEvents: Migration {
     let version = 7
 
     func apply(on database: any SQLDatabase, dialect: DatabaseDialect) async throws {
+        // `seq` orders events as they were recorded, across processes; the syntax for it differs.
+        let sequence =
+            switch dialect {
+            case .sqlite: "seq INTEGER PRIMARY KEY AUTOINCREMENT"
+            case .postgres: "seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+            }
         try await database.raw(
             """
             CREATE TABLE events (
-                id TEXT PRIMARY KEY,
+                \(unsafeRaw: sequence),
+                id TEXT NOT NULL UNIQUE,
                 workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
                 type TEXT NOT NULL,
                 data TEXT NOT NULL,

@@ -16,6 +16,7 @@ package struct Migrator: Sendable {
         CreateIdempotencyKeys(),
         CreateLeads(),
         CreateClients(),
+        AddClientIDToLeads(),
     ]
 
     let database: LeadlightDatabase
