@@ -52,5 +52,6 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
     api.addRoutes(OfferingsController(database: database, clock: clock).routes, atPath: "products")
     api.addRoutes(LeadsController(database: database, clock: clock).routes, atPath: "leads")
     api.addRoutes(ClientsController(database: database, clock: clock).routes, atPath: "clients")
+    api.addRoutes(ListingsController(database: database, clock: clock).routes, atPath: "listings")
     return router
 }

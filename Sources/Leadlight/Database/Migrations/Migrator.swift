@@ -17,6 +17,7 @@ package struct Migrator: Sendable {
         CreateLeads(),
         CreateClients(),
         AddClientIDToLeads(),
+        CreateListings(),
     ]
 
     let database: LeadlightDatabase

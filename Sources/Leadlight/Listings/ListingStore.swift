@@ -1,0 +1,104 @@
+import Foundation
+import SQLKit
+
+/// Every query that touches `listings`.
+package struct ListingStore: Sendable {
+    let database: any SQLDatabase
+
+    package init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    func insert(_ listing: Listing) async throws {
+        try await self.database.insert(into: "listings")
+            .columns(
+                "id", "workspace_id", "address", "price_units", "bedrooms", "bathroom_tenths", "sqft", "description",
+                "status", "created_at", "updated_at"
+            )
+            .values(Self.values(of: listing))
+            .run()
+    }
+
+    func update(_ listing: Listing) async throws {
+        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
+            value.map { SQLBind($0) } ?? SQLLiteral.null
+        }
+        try await self.database.update("listings")
+            .set("address", to: listing.address)
+            .set("price_units", to: listing.price.units)
+            .set("bedrooms", to: bind(listing.bedrooms))
+            .set("bathroom_tenths", to: bind(listing.bathroomTenths))
+            .set("sqft", to: bind(listing.sqft))
+            .set("description", to: bind(listing.description))
+            .set("status", to: listing.status.rawValue)
+            .set("updated_at", to: listing.updatedAt.millisecondsSince1970)
+            .where("workspace_id", .equal, listing.workspaceID.rawValue)
+            .where("id", .equal, listing.id.rawValue)
+            .run()
+    }
+
+    package func find(_ id: Listing.ID, in workspace: Workspace.ID) async throws -> Listing? {
+        try await self.database.select().column("*").from("listings")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("id", .equal, id.rawValue)
+            .first()
+            .map(Listing.init(row:))
+    }
+
+    /// One page, newest first, and how many match in all.
+    package func list(_ query: ListingQuery, in workspace: Workspace.ID) async throws -> (
+        listings: [Listing], total: Int
+    ) {
+        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+            var select = select.from("listings").where("workspace_id", .equal, workspace.rawValue)
+                .where("status", .equal, query.status.rawValue)
+            if let minPrice = query.minPrice {
+                select = select.where("price_units", .greaterThanOrEqual, minPrice.units)
+            }
+            if let maxPrice = query.maxPrice { select = select.where("price_units", .lessThanOrEqual, maxPrice.units) }
+            if let minBedrooms = query.minBedrooms {
+                select = select.where("bedrooms", .greaterThanOrEqual, minBedrooms)
+            }
+            return select
+        }
+        let listings = try await filtered(self.database.select().column("*"))
+            .orderBy("created_at", .descending).orderBy("id", .descending)
+            .limit(query.limit).offset(query.offset)
+            .all().map(Listing.init(row:))
+        let total =
+            try await filtered(
+                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        return (listings, total)
+    }
+
+    private static func values(of listing: Listing) -> [any SQLExpression] {
+        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
+            value.map { SQLBind($0) } ?? SQLLiteral.null
+        }
+        return [
+            bind(listing.id.rawValue), bind(listing.workspaceID.rawValue), bind(listing.address),
+            bind(listing.price.units), bind(listing.bedrooms), bind(listing.bathroomTenths), bind(listing.sqft),
+            bind(listing.description), bind(listing.status.rawValue), bind(listing.createdAt.millisecondsSince1970),
+            bind(listing.updatedAt.millisecondsSince1970),
+        ]
+    }
+}
+
+extension Listing {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
+            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+            address: try row.decode(column: "address", as: String.self),
+            price: Money(units: try row.decode(column: "price_units", as: Int64.self)),
+            bedrooms: try row.decodeIfPresent(column: "bedrooms", as: Int.self),
+            bathroomTenths: try row.decodeIfPresent(column: "bathroom_tenths", as: Int.self),
+            sqft: try row.decodeIfPresent(column: "sqft", as: Int.self),
+            description: try row.decodeIfPresent(column: "description", as: String.self),
+            status: try row.decode(rawValueOf: "status", as: ListingStatus.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+        )
+    }
+}
