@@ -53,5 +53,6 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
     api.addRoutes(LeadsController(database: database, clock: clock).routes, atPath: "leads")
     api.addRoutes(ClientsController(database: database, clock: clock).routes, atPath: "clients")
     api.addRoutes(ListingsController(database: database, clock: clock).routes, atPath: "listings")
+    api.addRoutes(ShowingsController(database: database, clock: clock).routes, atPath: "showings")
     return router
 }

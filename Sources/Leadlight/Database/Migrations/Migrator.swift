@@ -18,6 +18,7 @@ package struct Migrator: Sendable {
         CreateClients(),
         AddClientIDToLeads(),
         CreateListings(),
+        CreateShowings(),
     ]
 
     let database: LeadlightDatabase

@@ -1,0 +1,88 @@
+import Foundation
+import SQLKit
+
+/// Every query that touches `showings`.
+package struct ShowingStore: Sendable {
+    let database: any SQLDatabase
+
+    package init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    func insert(_ showing: Showing) async throws {
+        try await self.database.insert(into: "showings")
+            .columns(
+                "id", "workspace_id", "client_id", "listing_id", "preferred_time", "notes", "status", "created_at",
+                "updated_at"
+            )
+            .values(
+                SQLBind(showing.id.rawValue), SQLBind(showing.workspaceID.rawValue), SQLBind(showing.clientID.rawValue),
+                SQLBind(showing.listingID.rawValue),
+                showing.preferredTime.map { SQLBind($0.millisecondsSince1970) as any SQLExpression } ?? SQLLiteral.null,
+                showing.notes.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null,
+                SQLBind(showing.status.rawValue),
+                SQLBind(showing.createdAt.millisecondsSince1970), SQLBind(showing.updatedAt.millisecondsSince1970)
+            )
+            .run()
+    }
+
+    func update(_ showing: Showing) async throws {
+        try await self.database.update("showings")
+            .set(
+                "preferred_time",
+                to: showing.preferredTime.map { SQLBind($0.millisecondsSince1970) as any SQLExpression }
+                    ?? SQLLiteral.null
+            )
+            .set("notes", to: showing.notes.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .set("status", to: showing.status.rawValue)
+            .set("updated_at", to: showing.updatedAt.millisecondsSince1970)
+            .where("workspace_id", .equal, showing.workspaceID.rawValue)
+            .where("id", .equal, showing.id.rawValue)
+            .run()
+    }
+
+    package func find(_ id: Showing.ID, in workspace: Workspace.ID) async throws -> Showing? {
+        try await self.database.select().column("*").from("showings")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("id", .equal, id.rawValue)
+            .first()
+            .map(Showing.init(row:))
+    }
+
+    /// One page, newest first, and how many match in all.
+    func list(_ query: ShowingQuery, in workspace: Workspace.ID) async throws -> (showings: [Showing], total: Int) {
+        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+            var select = select.from("showings").where("workspace_id", .equal, workspace.rawValue)
+            if let client = query.clientID { select = select.where("client_id", .equal, client.rawValue) }
+            if let listing = query.listingID { select = select.where("listing_id", .equal, listing.rawValue) }
+            if let status = query.status { select = select.where("status", .equal, status.rawValue) }
+            return select
+        }
+        let showings = try await filtered(self.database.select().column("*"))
+            .orderBy("created_at", .descending).orderBy("id", .descending)
+            .limit(query.limit).offset(query.offset)
+            .all().map(Showing.init(row:))
+        let total =
+            try await filtered(
+                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        return (showings, total)
+    }
+}
+
+extension Showing {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
+            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+            clientID: Client.ID(rawValue: try row.decode(column: "client_id", as: String.self)),
+            listingID: Listing.ID(rawValue: try row.decode(column: "listing_id", as: String.self)),
+            preferredTime: try row.decodeIfPresent(column: "preferred_time", as: Int64.self)
+                .map(Date.init(millisecondsSince1970:)),
+            notes: try row.decodeIfPresent(column: "notes", as: String.self),
+            status: try row.decode(rawValueOf: "status", as: ShowingStatus.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+        )
+    }
+}
