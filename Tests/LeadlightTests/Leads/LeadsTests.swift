@@ -201,7 +201,7 @@ import Testing
             try await app.test(.router) { client in
                 let id = try await client.send(.post, "/api/v1/leads", json: ["name": "Before"], key: key)
                     .decode(LeadsAPI.Created.self).leadId
-                try await Self.refuseEvents(on: seed.database, dialect: database)
+                try await OutboxTests.refuseEvents(on: seed.database, dialect: database)
 
                 let create = try await client.send(.post, "/api/v1/leads", json: ["name": "Lost"], key: key)
                 #expect(create.status == .internalServerError)
@@ -214,27 +214,6 @@ import Testing
                 #expect(list.leads.first?.status == .new)
                 let events = try await Outbox(database: seed.database.sql).events(in: workspace.workspace.id)
                 #expect(events.map(\.type) == [.leadCreated])
-            }
-        }
-    }
-
-    private static func refuseEvents(on database: LeadlightDatabase, dialect: TestDatabase) async throws {
-        try await database.transaction { tx in
-            switch dialect {
-            case .sqlite:
-                try await tx.raw(
-                    "CREATE TRIGGER refuse_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
-                ).run()
-            case .postgres:
-                try await tx.raw(
-                    """
-                    CREATE FUNCTION refuse_events() RETURNS trigger AS $$
-                    BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql
-                    """
-                ).run()
-                try await tx.raw(
-                    "CREATE TRIGGER refuse_events BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_events()"
-                ).run()
             }
         }
     }
