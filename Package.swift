@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "Leadlight",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Benchmarks/Sources/LeadlightBenchmarks"

@@ -11,9 +11,17 @@ import Logging
 struct LeadlightBenchmarks {
     static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "leads" {
+            let postgresURL = arguments.firstIndex(of: "--postgres-url").map { arguments[$0 + 1] }
+            let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 10
+            print(try await LeadsBenchmark(postgresURL: postgresURL, seconds: seconds).run())
+            return
+        }
         guard arguments.first == "products" else {
             FileHandle.standardError.write(
-                Data("usage: leadlight-bench products [--postgres-url URL] [--batches N] [--rounds N]\n".utf8))
+                Data(
+                    "usage: leadlight-bench products|leads [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
+                        .utf8))
             exit(2)
         }
         arguments.removeFirst()

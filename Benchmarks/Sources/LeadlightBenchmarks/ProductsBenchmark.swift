@@ -201,7 +201,7 @@ struct ProductsBenchmark {
         }
     }
 
-    private func withFreshDatabase(_ body: (String) async throws -> Void) async throws {
+    func withFreshDatabase(_ body: (String) async throws -> Void) async throws {
         switch self.database {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leadlight-bench-\(UUID())")
