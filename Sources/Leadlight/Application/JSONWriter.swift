@@ -43,6 +43,12 @@ struct JSONWriter {
         self.string(value)
     }
 
+    /// Writes `null` when the value is nil: for bodies whose every field is always present.
+    mutating func writeOrNull(_ key: String, _ value: String?) {
+        self.key(key)
+        if let value { self.string(value) } else { self.buffer.writeStaticString("null") }
+    }
+
     /// Leaves the key out when the value is nil, as `JSONEncoder` does for optionals.
     mutating func write(_ key: String, _ value: String?) {
         if let value { self.write(key, value) }

@@ -65,6 +65,32 @@ package enum LeadsAPI {
     package struct LeadList: ResponseCodable {
         package var leads: [LeadBody]
         package var total: Int
+
+        /// The same JSON `JSONEncoder` writes, several times faster: lists are the busiest answers.
+        func jsonBytes() -> ByteBuffer {
+            var json = JSONWriter(capacity: 64 + self.leads.count * 360)
+            json.beginObject()
+            json.beginArray("leads")
+            for lead in self.leads {
+                json.beginObject()
+                json.write("id", lead.id.rawValue)
+                json.write("name", lead.name)
+                json.writeOrNull("email", lead.email)
+                json.writeOrNull("phone", lead.phone)
+                json.writeOrNull("source", lead.source)
+                json.writeOrNull("propertyAddress", lead.propertyAddress)
+                json.writeOrNull("notes", lead.notes)
+                json.write("status", lead.status.rawValue)
+                json.writeOrNull("clientId", lead.clientId?.rawValue)
+                json.write("createdAt", LeadlightJSON.timestamp(lead.createdAt))
+                json.write("updatedAt", LeadlightJSON.timestamp(lead.updatedAt))
+                json.endObject()
+            }
+            json.endArray()
+            json.write("total", self.total)
+            json.endObject()
+            return json.buffer
+        }
     }
 
     /// The data of `lead.status_changed`: the lead as it is now, and the status it had.

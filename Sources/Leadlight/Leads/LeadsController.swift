@@ -32,10 +32,14 @@ struct LeadsController {
         }
     }
 
-    func list(_ request: Request, context: APIContext) async throws -> LeadsAPI.LeadList {
+    func list(_ request: Request, context: APIContext) async throws -> Response {
         let query = try LeadQuery(validating: request.uri.queryParameters)
         let (leads, total) = try await LeadStore(database: self.database.sql).list(query, in: try context.workspaceID)
-        return LeadsAPI.LeadList(leads: leads.map(LeadsAPI.LeadBody.init), total: total)
+        let list = LeadsAPI.LeadList(leads: leads.map(LeadsAPI.LeadBody.init), total: total)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: list.jsonBytes())
+        )
     }
 
     func show(_ request: Request, context: APIContext) async throws -> LeadsAPI.LeadBody {

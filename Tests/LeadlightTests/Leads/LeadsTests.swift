@@ -269,3 +269,43 @@ import Testing
         }
     }
 }
+
+@Suite struct FastEncodingTests {
+    /// The direct ISO 8601 formatter agrees with Foundation's calendar across centuries and leap days, and
+    /// writes the stored millisecond exactly (Foundation's style truncates a binary fraction: .132 → .131).
+    @Test func timestampsMatchFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        var dates = [
+            0, 951_782_400_000, 951_868_799_999, 1_795_470_577_132, 4_102_444_800_000, -86_400_001, 253_402_300_799_999,
+        ]
+        .map { Date(millisecondsSince1970: $0) }
+        for _ in 0..<2000 {
+            dates.append(
+                Date(millisecondsSince1970: Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &generator))
+            )
+        }
+        for date in dates {
+            let milliseconds = date.millisecondsSince1970
+            let wholeSecond = milliseconds - ((milliseconds % 1000) + 1000) % 1000
+            let seconds = Date(timeIntervalSince1970: Double(wholeSecond / 1000))
+                .formatted(Date.ISO8601FormatStyle(timeZone: .gmt))  // 2026-11-23T21:49:37Z
+            let fraction = String(format: "%03lld", milliseconds - wholeSecond)
+            #expect(LeadlightJSON.timestamp(date) == seconds.dropLast() + ".\(fraction)Z")
+        }
+    }
+
+    /// The hand-written lead list says what JSONEncoder would, awkward strings and nulls included.
+    @Test func leadListBytesAgreeWithJSONEncoder() throws {
+        let lead = Lead(
+            id: .generate(), workspaceID: .generate(), name: "Zoë \"Q\" \\ O'Brien\n🏠", email: nil,
+            phone: PhoneNumber(text: "555-0100", digits: "5550100"), source: "web/form", propertyAddress: nil,
+            notes: "line\u{2028}sep\u{07}", status: .contacted, clientID: nil,
+            createdAt: Date(millisecondsSince1970: 1_795_470_577_132),
+            updatedAt: Date(millisecondsSince1970: 1_795_470_577_999)
+        )
+        let list = LeadsAPI.LeadList(leads: [LeadsAPI.LeadBody(lead)], total: 7)
+        let fast = try JSONSerialization.jsonObject(with: Data(buffer: list.jsonBytes())) as? NSDictionary
+        let reference = try JSONSerialization.jsonObject(with: LeadlightJSON.encoder().encode(list)) as? NSDictionary
+        #expect(fast == reference)
+    }
+}
