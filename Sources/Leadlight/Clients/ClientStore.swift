@@ -40,9 +40,9 @@ package struct ClientStore: Sendable {
         try await self.database.update("clients")
             .set("name", to: client.name)
             .set("email", to: client.email)
-            .set("phone", to: client.phone.map { SQLBind($0.text) as any SQLExpression } ?? SQLLiteral.null)
-            .set("phone_digits", to: client.phone.map { SQLBind($0.digits) as any SQLExpression } ?? SQLLiteral.null)
-            .set("notes", to: client.notes.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .set("phone", to: SQLBind.orNull(client.phone?.text))
+            .set("phone_digits", to: SQLBind.orNull(client.phone?.digits))
+            .set("notes", to: SQLBind.orNull(client.notes))
             .set("buying_stage", to: client.buyingStage.rawValue)
             .set("stage_changed_at", to: client.stageChangedAt.millisecondsSince1970)
             .set("updated_at", to: client.updatedAt.millisecondsSince1970)
@@ -88,14 +88,14 @@ package struct ClientStore: Sendable {
     }
 
     private static func values(of client: Client) -> [any SQLExpression] {
-        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
-            value.map { SQLBind($0) } ?? SQLLiteral.null
-        }
         return [
-            bind(client.id.rawValue), bind(client.workspaceID.rawValue), bind(client.name), bind(client.email),
-            bind(client.phone?.text), bind(client.phone?.digits), bind(client.notes), bind(client.buyingStage.rawValue),
-            bind(client.stageChangedAt.millisecondsSince1970), bind(client.createdAt.millisecondsSince1970),
-            bind(client.updatedAt.millisecondsSince1970),
+            SQLBind.orNull(client.id.rawValue), SQLBind.orNull(client.workspaceID.rawValue),
+            SQLBind.orNull(client.name), SQLBind.orNull(client.email),
+            SQLBind.orNull(client.phone?.text), SQLBind.orNull(client.phone?.digits), SQLBind.orNull(client.notes),
+            SQLBind.orNull(client.buyingStage.rawValue),
+            SQLBind.orNull(client.stageChangedAt.millisecondsSince1970),
+            SQLBind.orNull(client.createdAt.millisecondsSince1970),
+            SQLBind.orNull(client.updatedAt.millisecondsSince1970),
         ]
     }
 }

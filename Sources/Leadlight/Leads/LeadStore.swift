@@ -22,16 +22,16 @@ package struct LeadStore: Sendable {
     func update(_ lead: Lead) async throws {
         try await self.database.update("leads")
             .set("name", to: lead.name)
-            .set("email", to: lead.email.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
-            .set("phone", to: lead.phone.map { SQLBind($0.text) as any SQLExpression } ?? SQLLiteral.null)
-            .set("phone_digits", to: lead.phone.map { SQLBind($0.digits) as any SQLExpression } ?? SQLLiteral.null)
-            .set("source", to: lead.source.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .set("email", to: SQLBind.orNull(lead.email))
+            .set("phone", to: SQLBind.orNull(lead.phone?.text))
+            .set("phone_digits", to: SQLBind.orNull(lead.phone?.digits))
+            .set("source", to: SQLBind.orNull(lead.source))
             .set(
-                "property_address", to: lead.propertyAddress.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null
+                "property_address", to: SQLBind.orNull(lead.propertyAddress)
             )
-            .set("notes", to: lead.notes.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .set("notes", to: SQLBind.orNull(lead.notes))
             .set("status", to: lead.status.rawValue)
-            .set("client_id", to: lead.clientID.map { SQLBind($0.rawValue) as any SQLExpression } ?? SQLLiteral.null)
+            .set("client_id", to: SQLBind.orNull(lead.clientID?.rawValue))
             .set("updated_at", to: lead.updatedAt.millisecondsSince1970)
             .where("workspace_id", .equal, lead.workspaceID.rawValue)
             .where("id", .equal, lead.id.rawValue)
@@ -65,14 +65,14 @@ package struct LeadStore: Sendable {
     }
 
     private static func values(of lead: Lead) -> [any SQLExpression] {
-        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
-            value.map { SQLBind($0) } ?? SQLLiteral.null
-        }
         return [
-            bind(lead.id.rawValue), bind(lead.workspaceID.rawValue), bind(lead.name), bind(lead.email),
-            bind(lead.phone?.text), bind(lead.phone?.digits), bind(lead.source), bind(lead.propertyAddress),
-            bind(lead.notes), bind(lead.status.rawValue), bind(lead.createdAt.millisecondsSince1970),
-            bind(lead.updatedAt.millisecondsSince1970),
+            SQLBind.orNull(lead.id.rawValue), SQLBind.orNull(lead.workspaceID.rawValue), SQLBind.orNull(lead.name),
+            SQLBind.orNull(lead.email),
+            SQLBind.orNull(lead.phone?.text), SQLBind.orNull(lead.phone?.digits), SQLBind.orNull(lead.source),
+            SQLBind.orNull(lead.propertyAddress),
+            SQLBind.orNull(lead.notes), SQLBind.orNull(lead.status.rawValue),
+            SQLBind.orNull(lead.createdAt.millisecondsSince1970),
+            SQLBind.orNull(lead.updatedAt.millisecondsSince1970),
         ]
     }
 }

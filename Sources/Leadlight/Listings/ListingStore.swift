@@ -20,16 +20,13 @@ package struct ListingStore: Sendable {
     }
 
     func update(_ listing: Listing) async throws {
-        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
-            value.map { SQLBind($0) } ?? SQLLiteral.null
-        }
         try await self.database.update("listings")
             .set("address", to: listing.address)
             .set("price_units", to: listing.price.units)
-            .set("bedrooms", to: bind(listing.bedrooms))
-            .set("bathroom_tenths", to: bind(listing.bathroomTenths))
-            .set("sqft", to: bind(listing.sqft))
-            .set("description", to: bind(listing.description))
+            .set("bedrooms", to: SQLBind.orNull(listing.bedrooms))
+            .set("bathroom_tenths", to: SQLBind.orNull(listing.bathroomTenths))
+            .set("sqft", to: SQLBind.orNull(listing.sqft))
+            .set("description", to: SQLBind.orNull(listing.description))
             .set("status", to: listing.status.rawValue)
             .set("updated_at", to: listing.updatedAt.millisecondsSince1970)
             .where("workspace_id", .equal, listing.workspaceID.rawValue)
@@ -73,14 +70,14 @@ package struct ListingStore: Sendable {
     }
 
     private static func values(of listing: Listing) -> [any SQLExpression] {
-        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
-            value.map { SQLBind($0) } ?? SQLLiteral.null
-        }
         return [
-            bind(listing.id.rawValue), bind(listing.workspaceID.rawValue), bind(listing.address),
-            bind(listing.price.units), bind(listing.bedrooms), bind(listing.bathroomTenths), bind(listing.sqft),
-            bind(listing.description), bind(listing.status.rawValue), bind(listing.createdAt.millisecondsSince1970),
-            bind(listing.updatedAt.millisecondsSince1970),
+            SQLBind.orNull(listing.id.rawValue), SQLBind.orNull(listing.workspaceID.rawValue),
+            SQLBind.orNull(listing.address),
+            SQLBind.orNull(listing.price.units), SQLBind.orNull(listing.bedrooms),
+            SQLBind.orNull(listing.bathroomTenths), SQLBind.orNull(listing.sqft),
+            SQLBind.orNull(listing.description), SQLBind.orNull(listing.status.rawValue),
+            SQLBind.orNull(listing.createdAt.millisecondsSince1970),
+            SQLBind.orNull(listing.updatedAt.millisecondsSince1970),
         ]
     }
 }

@@ -189,16 +189,17 @@ package struct OfferingStore: Sendable {
     }
 
     private static func values(of offering: Offering) -> [any SQLExpression] {
-        func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
-            value.map { SQLBind($0) } ?? SQLLiteral.null
-        }
         return [
-            bind(offering.id.rawValue), bind(offering.workspaceID.rawValue), bind(offering.type.rawValue),
-            bind(offering.name), bind(offering.description), bind(offering.price?.units),
-            bind(offering.currency.rawValue), bind(offering.active), bind(offering.sku), bind(offering.stockQty),
-            bind(offering.reorderLevel), bind(offering.unit), bind(offering.billingPeriod?.rawValue),
-            bind(offering.termMonths), bind(offering.externalID), bind(offering.createdAt.millisecondsSince1970),
-            bind(offering.updatedAt.millisecondsSince1970), bind(offering.upsertFingerprint),
+            SQLBind.orNull(offering.id.rawValue), SQLBind.orNull(offering.workspaceID.rawValue),
+            SQLBind.orNull(offering.type.rawValue),
+            SQLBind.orNull(offering.name), SQLBind.orNull(offering.description), SQLBind.orNull(offering.price?.units),
+            SQLBind.orNull(offering.currency.rawValue), SQLBind.orNull(offering.active), SQLBind.orNull(offering.sku),
+            SQLBind.orNull(offering.stockQty),
+            SQLBind.orNull(offering.reorderLevel), SQLBind.orNull(offering.unit),
+            SQLBind.orNull(offering.billingPeriod?.rawValue),
+            SQLBind.orNull(offering.termMonths), SQLBind.orNull(offering.externalID),
+            SQLBind.orNull(offering.createdAt.millisecondsSince1970),
+            SQLBind.orNull(offering.updatedAt.millisecondsSince1970), SQLBind.orNull(offering.upsertFingerprint),
         ]
     }
 }

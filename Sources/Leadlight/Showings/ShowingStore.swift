@@ -18,8 +18,8 @@ package struct ShowingStore: Sendable {
             .values(
                 SQLBind(showing.id.rawValue), SQLBind(showing.workspaceID.rawValue), SQLBind(showing.clientID.rawValue),
                 SQLBind(showing.listingID.rawValue),
-                showing.preferredTime.map { SQLBind($0.millisecondsSince1970) as any SQLExpression } ?? SQLLiteral.null,
-                showing.notes.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null,
+                SQLBind.orNull(showing.preferredTime?.millisecondsSince1970),
+                SQLBind.orNull(showing.notes),
                 SQLBind(showing.status.rawValue),
                 SQLBind(showing.createdAt.millisecondsSince1970), SQLBind(showing.updatedAt.millisecondsSince1970)
             )
@@ -30,10 +30,9 @@ package struct ShowingStore: Sendable {
         try await self.database.update("showings")
             .set(
                 "preferred_time",
-                to: showing.preferredTime.map { SQLBind($0.millisecondsSince1970) as any SQLExpression }
-                    ?? SQLLiteral.null
+                to: SQLBind.orNull(showing.preferredTime?.millisecondsSince1970)
             )
-            .set("notes", to: showing.notes.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .set("notes", to: SQLBind.orNull(showing.notes))
             .set("status", to: showing.status.rawValue)
             .set("updated_at", to: showing.updatedAt.millisecondsSince1970)
             .where("workspace_id", .equal, showing.workspaceID.rawValue)
