@@ -76,15 +76,9 @@ package struct ClientStore: Sendable {
             if let stage { select = select.where("buying_stage", .equal, stage.rawValue) }
             return select
         }
-        let clients = try await filtered(self.database.select().column("*"))
-            .orderBy("created_at", .descending).orderBy("id", .descending)
-            .limit(limit).offset(offset)
-            .all().map(Client.init(row:))
-        let total =
-            try await filtered(
-                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        return (clients, total)
+        return try await self.database.newestFirstPage(
+            limit: limit, offset: offset, filtered: filtered, decode: Client.init(row:)
+        )
     }
 
     private static func values(of client: Client) -> [any SQLExpression] {

@@ -53,15 +53,9 @@ package struct LeadStore: Sendable {
             if let status = query.status { select = select.where("status", .equal, status.rawValue) }
             return select
         }
-        let leads = try await filtered(self.database.select().column("*"))
-            .orderBy("created_at", .descending).orderBy("id", .descending)
-            .limit(query.limit).offset(query.offset)
-            .all().map(Lead.init(row:))
-        let total =
-            try await filtered(
-                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        return (leads, total)
+        return try await self.database.newestFirstPage(
+            limit: query.limit, offset: query.offset, filtered: filtered, decode: Lead.init(row:)
+        )
     }
 
     private static func values(of lead: Lead) -> [any SQLExpression] {

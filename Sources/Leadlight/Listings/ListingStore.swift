@@ -58,15 +58,9 @@ package struct ListingStore: Sendable {
             }
             return select
         }
-        let listings = try await filtered(self.database.select().column("*"))
-            .orderBy("created_at", .descending).orderBy("id", .descending)
-            .limit(query.limit).offset(query.offset)
-            .all().map(Listing.init(row:))
-        let total =
-            try await filtered(
-                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        return (listings, total)
+        return try await self.database.newestFirstPage(
+            limit: query.limit, offset: query.offset, filtered: filtered, decode: Listing.init(row:)
+        )
     }
 
     private static func values(of listing: Listing) -> [any SQLExpression] {

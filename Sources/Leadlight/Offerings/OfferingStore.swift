@@ -124,18 +124,10 @@ package struct OfferingStore: Sendable {
     package func list(_ query: OfferingQuery, in workspace: Workspace.ID) async throws -> (
         offerings: [Offering], total: Int
     ) {
-        let page = try await self.filtered(self.database.select().column("*"), query, workspace)
-            .orderBy("created_at", .descending)
-            .orderBy("id", .descending)
-            .limit(query.limit)
-            .offset(query.offset)
-            .all()
-            .map(Offering.init(row:))
-        let total =
-            try await self.filtered(
-                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), query, workspace
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        return (page, total)
+        try await self.database.newestFirstPage(
+            limit: query.limit, offset: query.offset, filtered: { self.filtered($0, query, workspace) },
+            decode: Offering.init(row:)
+        )
     }
 
     private func filtered(

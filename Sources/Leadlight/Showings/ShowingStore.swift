@@ -57,15 +57,9 @@ package struct ShowingStore: Sendable {
             if let status = query.status { select = select.where("status", .equal, status.rawValue) }
             return select
         }
-        let showings = try await filtered(self.database.select().column("*"))
-            .orderBy("created_at", .descending).orderBy("id", .descending)
-            .limit(query.limit).offset(query.offset)
-            .all().map(Showing.init(row:))
-        let total =
-            try await filtered(
-                self.database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        return (showings, total)
+        return try await self.database.newestFirstPage(
+            limit: query.limit, offset: query.offset, filtered: filtered, decode: Showing.init(row:)
+        )
     }
 }
 
