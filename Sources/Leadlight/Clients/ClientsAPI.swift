@@ -52,16 +52,4 @@ package enum ClientsAPI {
         package var clients: [ClientBody]
         package var total: Int
     }
-
-    /// The data of `client.stage_changed`: the client as it is now, and the stage it left.
-    struct StageChanged: Encodable {
-        var client: ClientBody
-        var previousStage: BuyingStage
-
-        func encode(to encoder: any Encoder) throws {
-            try self.client.encode(to: encoder)
-            var container = encoder.container(keyedBy: DynamicCodingKey.self)
-            try container.encode(self.previousStage, forKey: DynamicCodingKey("previousStage"))
-        }
-    }
 }

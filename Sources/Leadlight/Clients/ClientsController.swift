@@ -63,7 +63,9 @@ struct ClientsController {
             if client.buyingStage != stored.buyingStage {
                 try await Outbox(database: tx).record(
                     .clientStageChanged,
-                    ClientsAPI.StageChanged(client: ClientsAPI.ClientBody(client), previousStage: stored.buyingStage),
+                    ChangeEventBody(
+                        resource: ClientsAPI.ClientBody(client), previousKey: "previousStage",
+                        previous: stored.buyingStage),
                     in: workspace, at: now
                 )
             }

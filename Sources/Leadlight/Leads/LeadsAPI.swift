@@ -92,16 +92,4 @@ package enum LeadsAPI {
             return json.buffer
         }
     }
-
-    /// The data of `lead.status_changed`: the lead as it is now, and the status it had.
-    struct StatusChanged: Encodable {
-        var lead: LeadBody
-        var previousStatus: LeadStatus
-
-        func encode(to encoder: any Encoder) throws {
-            try self.lead.encode(to: encoder)
-            var container = encoder.container(keyedBy: DynamicCodingKey.self)
-            try container.encode(self.previousStatus, forKey: DynamicCodingKey("previousStatus"))
-        }
-    }
 }

@@ -67,7 +67,8 @@ struct LeadsController {
             if lead.status != stored.status {
                 try await Outbox(database: tx).record(
                     .leadStatusChanged,
-                    LeadsAPI.StatusChanged(lead: LeadsAPI.LeadBody(lead), previousStatus: stored.status),
+                    ChangeEventBody(
+                        resource: LeadsAPI.LeadBody(lead), previousKey: "previousStatus", previous: stored.status),
                     in: workspace, at: now
                 )
             }
@@ -116,7 +117,8 @@ struct LeadsController {
             if stored.status != .converted {
                 try await outbox.record(
                     .leadStatusChanged,
-                    LeadsAPI.StatusChanged(lead: LeadsAPI.LeadBody(lead), previousStatus: stored.status),
+                    ChangeEventBody(
+                        resource: LeadsAPI.LeadBody(lead), previousKey: "previousStatus", previous: stored.status),
                     in: workspace, at: now
                 )
             }

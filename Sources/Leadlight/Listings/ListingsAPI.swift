@@ -55,16 +55,4 @@ package enum ListingsAPI {
         package var listings: [ListingBody]
         package var total: Int
     }
-
-    /// The data of `listing.status_changed`: the listing as it is now, and the status it had.
-    struct StatusChanged: Encodable {
-        var listing: ListingBody
-        var previousStatus: ListingStatus
-
-        func encode(to encoder: any Encoder) throws {
-            try self.listing.encode(to: encoder)
-            var container = encoder.container(keyedBy: DynamicCodingKey.self)
-            try container.encode(self.previousStatus, forKey: DynamicCodingKey("previousStatus"))
-        }
-    }
 }

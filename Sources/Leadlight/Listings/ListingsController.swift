@@ -63,7 +63,9 @@ struct ListingsController {
             if listing.status != stored.status {
                 try await Outbox(database: tx).record(
                     .listingStatusChanged,
-                    ListingsAPI.StatusChanged(listing: ListingsAPI.ListingBody(listing), previousStatus: stored.status),
+                    ChangeEventBody(
+                        resource: ListingsAPI.ListingBody(listing), previousKey: "previousStatus",
+                        previous: stored.status),
                     in: workspace, at: now
                 )
             }
