@@ -16,6 +16,12 @@ enum LeadlightJSON {
         JSONDecoder()
     }
 
+    /// An ISO 8601 time a client sent, with or without fractional seconds (query filters, body fields).
+    static func date(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+    }
+
     /// `2026-11-23T21:37:38.123Z`. Computed directly from the milliseconds (days to civil date as in
     /// Howard Hinnant's algorithm): Foundation's ISO 8601 style costs a calendar computation per date, which
     /// showed in profiles of 50-row answers. Years outside 0–9999 fall back to Foundation.

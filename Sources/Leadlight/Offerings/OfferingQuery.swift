@@ -40,17 +40,12 @@ package struct OfferingQuery: Sendable, Equatable {
         }
         if let text = parameters.get("q"), !text.isEmpty { self.search = text }
         if let text = parameters.get("updatedSince") {
-            self.updatedSince = Self.timestamp(text)
+            self.updatedSince = LeadlightJSON.date(text)
             if self.updatedSince == nil {
                 errors.add("updatedSince", "must be an ISO 8601 time, like 2026-11-23T21:37:38Z")
             }
         }
         (self.limit, self.offset) = QueryRules.page(parameters.get("limit"), parameters.get("offset"), &errors)
         try errors.throwIfAny()
-    }
-
-    static func timestamp(_ text: String) -> Date? {
-        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
     }
 }

@@ -21,7 +21,7 @@ package struct ShowingChanges: Decodable, Sendable {
             case "preferredTime":
                 self.preferredTime = reader.string(field).map { text in
                     errors.check {
-                        guard let date = OfferingQuery.timestamp(TextRules.trimmed(text)) else {
+                        guard let date = LeadlightJSON.date(TextRules.trimmed(text)) else {
                             throw ValidationFailure(
                                 field: "preferredTime", message: "must be an ISO 8601 time, like 2026-12-05T15:00:00Z"
                             )
