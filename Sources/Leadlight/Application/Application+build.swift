@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Builds the whole server: stores, controllers, middleware. The CLI and the tests run exactly this.
 package func buildApplication(
@@ -9,12 +10,21 @@ package func buildApplication(
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = try buildRouter(configuration, database: database)
+    var services: [any Service] = []
+    if configuration.webhooks.runsWorkerInServer {
+        services.append(
+            WebhookDeliveryService(
+                database: database, configuration: configuration.webhooks, clock: configuration.clock, logger: logger
+            )
+        )
+    }
     return Application(
         router: router,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "Leadlight"
         ),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
@@ -54,5 +64,12 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
     api.addRoutes(ClientsController(database: database, clock: clock).routes, atPath: "clients")
     api.addRoutes(ListingsController(database: database, clock: clock).routes, atPath: "listings")
     api.addRoutes(ShowingsController(database: database, clock: clock).routes, atPath: "showings")
+    api.addRoutes(
+        WebhooksController(
+            database: database, clock: clock,
+            policy: WebhookTargetPolicy(allowPrivate: configuration.webhooks.allowPrivateTargets)
+        ).routes,
+        atPath: "webhooks"
+    )
     return router
 }

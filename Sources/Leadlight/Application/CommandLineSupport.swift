@@ -57,3 +57,7 @@ package struct UnknownAgentID: Error, CustomStringConvertible {
     package init(agentID: String) { self.agentID = agentID }
     package var description: String { "no workspace has the agentId \(self.agentID)" }
 }
+
+extension APIError: CustomStringConvertible {
+    package var description: String { self.message }
+}

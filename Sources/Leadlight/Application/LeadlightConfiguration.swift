@@ -15,6 +15,7 @@ package struct LeadlightConfiguration: Sendable {
     package var logLevel: Logger.Level = .info
     /// Where time comes from; tests replace it.
     package var clock: WallClock = .system
+    package var webhooks = WebhookConfiguration()
 
     /// A setting in the environment that cannot be used, named so the operator can fix it.
     package struct InvalidSetting: Error, CustomStringConvertible {
@@ -49,6 +50,57 @@ package struct LeadlightConfiguration: Sendable {
             }
             self.logLevel = parsed
         }
+        try self.readWebhookSettings(environment)
+    }
+
+    private mutating func readWebhookSettings(_ environment: [String: String]) throws {
+        if let allow = environment["LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE"] {
+            self.webhooks.allowPrivateTargets = try Self.flag(allow, name: "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE")
+        }
+        if let worker = environment["LEADLIGHT_WEBHOOKS_WORKER"] {
+            self.webhooks.runsWorkerInServer = try Self.flag(worker, name: "LEADLIGHT_WEBHOOKS_WORKER")
+        }
+        if let timeout = environment["LEADLIGHT_WEBHOOKS_TIMEOUT"] {
+            self.webhooks.timeout = try Self.seconds(timeout, name: "LEADLIGHT_WEBHOOKS_TIMEOUT", in: 0.05...300)
+        }
+        if let schedule = environment["LEADLIGHT_WEBHOOKS_RETRY_SCHEDULE"] {
+            guard let parsed = WebhookRetrySchedule(seconds: schedule) else {
+                throw InvalidSetting(
+                    name: "LEADLIGHT_WEBHOOKS_RETRY_SCHEDULE", value: schedule,
+                    expected: "waits in seconds separated by commas, such as 10,60,300"
+                )
+            }
+            self.webhooks.retrySchedule = parsed
+        }
+        if let after = environment["LEADLIGHT_WEBHOOKS_DISABLE_AFTER"] {
+            self.webhooks.disableAfter = try Self.seconds(after, name: "LEADLIGHT_WEBHOOKS_DISABLE_AFTER", in: 1...1e8)
+        }
+        if let lease = environment["LEADLIGHT_WEBHOOKS_CLAIM_LEASE"] {
+            self.webhooks.claimLease = try Self.seconds(lease, name: "LEADLIGHT_WEBHOOKS_CLAIM_LEASE", in: 0.1...86400)
+        }
+        if let concurrency = environment["LEADLIGHT_WEBHOOKS_CONCURRENCY"] {
+            self.webhooks.concurrency = try Self.integer(concurrency, name: "LEADLIGHT_WEBHOOKS_CONCURRENCY", in: 1...1024)
+        }
+        if let poll = environment["LEADLIGHT_WEBHOOKS_POLL_INTERVAL"] {
+            self.webhooks.pollInterval = try Self.seconds(poll, name: "LEADLIGHT_WEBHOOKS_POLL_INTERVAL", in: 0.01...60)
+        }
+    }
+
+    private static func flag(_ text: String, name: String) throws -> Bool {
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off", "": return false
+        default: throw InvalidSetting(name: name, value: text, expected: "1 or 0")
+        }
+    }
+
+    private static func seconds(_ text: String, name: String, in range: ClosedRange<Double>) throws -> Duration {
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw InvalidSetting(
+                name: name, value: text, expected: "seconds from \(range.lowerBound) to \(range.upperBound)"
+            )
+        }
+        return .milliseconds(Int64(value * 1000))
     }
 
     private static func integer(_ text: String, name: String, in range: ClosedRange<Int>) throws -> Int {

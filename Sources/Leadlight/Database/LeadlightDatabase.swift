@@ -19,6 +19,8 @@ package struct LeadlightDatabase: Sendable {
     /// For reads. Stores constructed on it must not be used for multi-statement writes.
     package let sql: any SQLDatabase
     private let backend: Backend
+    /// Rings after each committed `transaction` that queued webhook deliveries.
+    package let commits = CommitSignal()
 
     private enum Backend: Sendable {
         case sqlite(readers: SQLiteReaders, writer: SQLiteConnection, lock: AsyncLock)
@@ -133,12 +135,16 @@ package struct LeadlightDatabase: Sendable {
     {
         switch self.backend {
         case .sqlite(_, let writer, let lock):
-            return try await lock.withLock {
-                try await Self.run(body, on: writer.sql(queryLogLevel: .trace), begin: "BEGIN IMMEDIATE")
+            return try await self.commits.run {
+                try await lock.withLock {
+                    try await Self.run(body, on: writer.sql(queryLogLevel: .trace), begin: "BEGIN IMMEDIATE")
+                }
             }
         case .postgres(let lender, _):
-            return try await lender.withConnection { connection in
-                try await Self.run(body, on: connection, begin: "BEGIN")
+            return try await self.commits.run {
+                try await lender.withConnection { connection in
+                    try await Self.run(body, on: connection, begin: "BEGIN")
+                }
             }
         }
     }

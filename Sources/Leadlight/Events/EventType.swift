@@ -7,4 +7,9 @@ package enum EventType: String, Sendable, Codable, CaseIterable {
     case listingCreated = "listing.created"
     case listingStatusChanged = "listing.status_changed"
     case showingRequested = "showing.requested"
+    /// Sent by "send a test event" to one endpoint, whatever it subscribes to; no change records it.
+    case webhookTest = "webhook.test"
+
+    /// The events an endpoint can subscribe to: every change the outbox records.
+    package static let catalogue: [EventType] = allCases.filter { $0 != .webhookTest }
 }

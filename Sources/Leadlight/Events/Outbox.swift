@@ -3,6 +3,7 @@ import SQLKit
 
 /// Records events. Always called with the transaction that makes the change, so there is no change without
 /// its event and no event without its change, whatever happens to the process between the two statements.
+/// The same transaction queues a webhook delivery of the event to each endpoint subscribed to it.
 package struct Outbox: Sendable {
     let database: any SQLDatabase
 
@@ -10,9 +11,30 @@ package struct Outbox: Sendable {
         self.database = database
     }
 
-    /// Records `type` for the resource whose public JSON is `body`.
+    /// Records `type` for the resource whose public JSON is `body`, and queues its webhook deliveries.
     @discardableResult
-    func record(
+    package func record(
+        _ type: EventType,
+        _ body: some Encodable,
+        in workspace: Workspace.ID,
+        at now: Date
+    ) async throws -> Event {
+        let event = try await self.insert(type, body, in: workspace, at: now)
+        let subscribers = try await WebhookEndpointStore(database: self.database).subscribers(to: type, in: workspace)
+        try await WebhookDeliveryStore(database: self.database).queue(event.id, in: workspace, to: subscribers, at: now)
+        return event
+    }
+
+    /// Records a `webhook.test` event and queues it for `endpoint` alone.
+    func recordTest(
+        _ body: some Encodable, for endpoint: WebhookEndpoint.ID, in workspace: Workspace.ID, at now: Date
+    ) async throws -> (Event, WebhookDelivery.ID) {
+        let event = try await self.insert(.webhookTest, body, in: workspace, at: now)
+        let deliveries = try await WebhookDeliveryStore(database: self.database).queue(event.id, in: workspace, to: [endpoint], at: now)
+        return (event, deliveries[0])
+    }
+
+    private func insert(
         _ type: EventType,
         _ body: some Encodable,
         in workspace: Workspace.ID,

@@ -24,6 +24,9 @@ struct JSONObjectReader {
     mutating func string(_ field: String) -> SentValue<String> { self.read(String.self, field, kind: "a string") }
     mutating func bool(_ field: String) -> SentValue<Bool> { self.read(Bool.self, field, kind: "true or false") }
     mutating func number(_ field: String) -> SentValue<Decimal> { self.read(Decimal.self, field, kind: "a number") }
+    mutating func strings(_ field: String) -> SentValue<[String]> {
+        self.read([String].self, field, kind: "a list of strings")
+    }
 
     /// A JSON number or a numeric string (prices).
     mutating func numberOrString(_ field: String, message: String) -> SentValue<NumberOrString> {

@@ -162,3 +162,50 @@ struct ServerProcess: Sendable {
         return status
     }
 }
+
+/// A `leadlight worker` process, stopped with SIGTERM.
+struct WorkerProcess: Sendable {
+    let processID: Int32
+    let exit: AsyncStream<Int32>
+    let logFile: URL
+
+    /// Starts the worker and waits until it says it is running.
+    static func start(environment: [String: String]) async throws -> WorkerProcess {
+        let process = Process()
+        process.executableURL = LeadlightProcess.executable
+        process.arguments = ["worker"]
+        process.environment = LeadlightProcess.environment(environment)
+        let stdout = Pipe()
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "leadlight-worker-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        process.standardOutput = stdout
+        process.standardError = try FileHandle(forWritingTo: logFile)
+        process.standardInput = FileHandle.nullDevice
+        let exit = LeadlightProcess.exitStatus(of: process)
+        try process.run()
+        let outHandle = stdout.fileHandleForReading
+        let output = await LeadlightProcess.blocking {
+            var text = ""
+            while !text.contains("webhook worker running") {
+                let chunk = outHandle.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            return text
+        }
+        guard output.contains("webhook worker running") else {
+            let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+            throw ServerProcess.StartFailure(output: output, log: log)
+        }
+        return WorkerProcess(processID: process.processIdentifier, exit: exit, logFile: logFile)
+    }
+
+    @discardableResult
+    func stop() async -> Int32 {
+        kill(self.processID, SIGTERM)
+        let status = await LeadlightProcess.wait(self.exit)
+        try? FileManager.default.removeItem(at: self.logFile)
+        return status
+    }
+}

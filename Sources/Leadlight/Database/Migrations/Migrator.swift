@@ -19,6 +19,7 @@ package struct Migrator: Sendable {
         AddClientIDToLeads(),
         CreateListings(),
         CreateShowings(),
+        CreateWebhooks(),
     ]
 
     let database: LeadlightDatabase

@@ -1,0 +1,44 @@
+/// An IPv4 or IPv6 address as network-order bytes, and whether it is on the public internet.
+enum IPAddress: Sendable, CustomStringConvertible {
+    case v4([UInt8])
+    case v6([UInt8])
+
+    var isPublic: Bool {
+        switch self {
+        case .v4(let b):
+            switch (b[0], b[1]) {
+            case (0, _), (10, _), (127, _): return false  // "this network", private, loopback
+            case (100, 64...127): return false  // carrier-grade NAT
+            case (169, 254): return false  // link-local, cloud metadata
+            case (172, 16...31), (192, 168): return false  // private
+            case (192, 0) where b[2] == 0 || b[2] == 2: return false  // IETF protocol assignments, TEST-NET-1
+            case (198, 18...19): return false  // benchmarking
+            case (198, 51) where b[2] == 100, (203, 0) where b[2] == 113: return false  // TEST-NET-2, -3
+            case (224...255, _): return false  // multicast, reserved, broadcast
+            default: return true
+            }
+        case .v6(let b):
+            if b[0..<15].allSatisfy({ $0 == 0 }) { return false }  // :: and ::1
+            if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xFF && b[11] == 0xFF {
+                return IPAddress.v4(Array(b[12..<16])).isPublic  // IPv4-mapped
+            }
+            if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B {
+                return IPAddress.v4(Array(b[12..<16])).isPublic  // NAT64
+            }
+            if b[0] & 0xFE == 0xFC { return false }  // unique local fc00::/7
+            if b[0] == 0xFE && b[1] & 0xC0 == 0x80 { return false }  // link-local fe80::/10
+            if b[0] == 0xFF { return false }  // multicast
+            if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8 { return false }  // documentation
+            return true
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .v4(let b): return b.map(String.init).joined(separator: ".")
+        case .v6(let b):
+            return stride(from: 0, to: 16, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
+                .joined(separator: ":")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Where webhooks may be sent. A URL must be http(s) with a host; unless the operator allows private targets
+/// (`LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE=1`), every address its host resolves to must be public: loopback, private,
+/// link-local (cloud metadata), carrier-grade NAT, multicast and reserved ranges are refused. Checked when an
+/// endpoint is saved and again before every attempt, so a name that later resolves inward is refused too.
+package struct WebhookTargetPolicy: Sendable {
+    package var allowPrivate: Bool
+
+    package init(allowPrivate: Bool) {
+        self.allowPrivate = allowPrivate
+    }
+
+    /// Why a URL cannot be used, in words for the API's error or the delivery log.
+    package struct Refusal: Error, Sendable, CustomStringConvertible {
+        package var reason: String
+        package var description: String { self.reason }
+    }
+
+    /// The URL as it will be called, or why not.
+    func check(_ text: String) async throws(Refusal) -> URL {
+        let url = try Self.parse(text)
+        guard !self.allowPrivate else { return url }
+        let host = url.host.map { $0.hasPrefix("[") ? String($0.dropFirst().dropLast()) : $0 } ?? ""
+        let addresses: [IPAddress]
+        do {
+            addresses = try await NIOThreadPool.singleton.runIfActive { try Self.resolve(host) }
+        } catch let refusal as Refusal {
+            throw refusal
+        } catch {
+            throw Refusal(reason: "its host \(host) could not be resolved")
+        }
+        if let inward = addresses.first(where: { !$0.isPublic }) {
+            throw Refusal(
+                reason: "its host \(host) resolves to \(inward), a private, loopback or link-local address; "
+                    + "webhooks go to public addresses only (an operator can allow private ones with "
+                    + "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE=1)"
+            )
+        }
+        return url
+    }
+
+    /// Shape only: http(s), a host, at most 2,048 characters.
+    static func parse(_ text: String) throws(Refusal) -> URL {
+        guard text.utf8.count <= 2048 else { throw Refusal(reason: "must be at most 2048 characters") }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else {
+            throw Refusal(reason: "must be an absolute http or https URL")
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw Refusal(reason: "must use http or https, not \(scheme)")
+        }
+        guard let host = url.host, !host.isEmpty else { throw Refusal(reason: "must name a host") }
+        return url
+    }
+
+    private static func resolve(_ host: String) throws -> [IPAddress] {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+            hints.ai_socktype = SOCK_STREAM
+        #endif
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, nil, &hints, &list)
+        guard status == 0, let first = list else {
+            throw Refusal(reason: "its host \(host) could not be resolved")
+        }
+        defer { freeaddrinfo(first) }
+        var addresses: [IPAddress] = []
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = cursor {
+            if let address = entry.pointee.ai_addr {
+                switch Int32(address.pointee.sa_family) {
+                case AF_INET:
+                    address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
+                        let bytes = withUnsafeBytes(of: pointer.pointee.sin_addr) { Array($0) }
+                        addresses.append(.v4(bytes))
+                    }
+                case AF_INET6:
+                    address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                        let bytes = withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
+                        addresses.append(.v6(bytes))
+                    }
+                default: break
+                }
+            }
+            cursor = entry.pointee.ai_next
+        }
+        guard !addresses.isEmpty else { throw Refusal(reason: "its host \(host) has no IP address") }
+        return addresses
+    }
+}
