@@ -6,7 +6,10 @@ struct LeadlightCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadlight",
         abstract: "A self-hosted CRM server for agents.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, WorkspaceCommand.self, KeysCommand.self],
+        subcommands: [
+            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, WorkspaceCommand.self, KeysCommand.self,
+            WebhooksCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }
