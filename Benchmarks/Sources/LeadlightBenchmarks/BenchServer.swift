@@ -26,23 +26,27 @@ struct BenchServer {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func start(environment: [String: String]) throws -> BenchServer {
+    /// Starts `leadlight serve` (or, with other arguments, another long-running subcommand that prints `ready`).
+    static func start(
+        arguments: [String] = ["serve", "--port", "0"], ready: String = "Leadlight is listening on",
+        environment: [String: String]
+    ) throws -> BenchServer {
         let process = Process()
         process.executableURL = Self.executable
-        process.arguments = ["serve", "--port", "0"]
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
         var text = ""
-        while !text.contains("Leadlight is listening on") {
+        while !text.contains(ready) {
             let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw BenchError("leadlight serve did not start") }
+            if chunk.isEmpty { throw BenchError("leadlight \(arguments[0]) did not start") }
             text += String(decoding: chunk, as: UTF8.self)
         }
-        let address = text.split(separator: "\n").first { $0.hasPrefix("Leadlight is listening on http://") }!
-        let port = Int(address.split(separator: ":")[2].prefix { $0.isNumber })!
+        let address = text.split(separator: "\n").first { $0.hasPrefix("Leadlight is listening on http://") }
+        let port = address.flatMap { Int($0.split(separator: ":")[2].prefix { $0.isNumber }) } ?? 0
         return BenchServer(process: process, port: port)
     }
 

@@ -5,12 +5,19 @@ import Logging
 /// `leadlight-bench`: measures a release build of `leadlight serve` against a ceiling measured in the same run.
 ///
 ///     leadlight-bench products [--postgres-url URL] [--batches 10] [--rounds 3]
+///     leadlight-bench leads [--postgres-url URL] [--seconds 10]
+///     leadlight-bench webhooks [--postgres-url URL]
 ///
 /// Prints a Markdown report. `scripts/bench-products.sh` builds, starts PostgreSQL and runs it.
 @main
 struct LeadlightBenchmarks {
     static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "webhooks" {
+            let postgresURL = arguments.firstIndex(of: "--postgres-url").map { arguments[$0 + 1] }
+            print(try await WebhooksBenchmark(postgresURL: postgresURL).run())
+            return
+        }
         if arguments.first == "leads" {
             let postgresURL = arguments.firstIndex(of: "--postgres-url").map { arguments[$0 + 1] }
             let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 10
@@ -20,7 +27,7 @@ struct LeadlightBenchmarks {
         guard arguments.first == "products" else {
             FileHandle.standardError.write(
                 Data(
-                    "usage: leadlight-bench products|leads [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
+                    "usage: leadlight-bench products|leads|webhooks [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
                         .utf8))
             exit(2)
         }
