@@ -45,7 +45,9 @@ struct WebhooksCommand: AsyncParsableCommand {
     ) throws -> WebhookEndpointChanges {
         var fields: [String: Any] = [:]
         if let url { fields["url"] = url }
-        if let events { fields["events"] = events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if let events {
+            fields["events"] = events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         if let description { fields["description"] = description }
         if let enabled { fields["enabled"] = enabled }
         let changes = try JSONDecoder().decode(
@@ -198,7 +200,8 @@ struct WebhooksCommand: AsyncParsableCommand {
                     for attempt in delivery.attemptLog {
                         let outcome = attempt.statusCode.map { "\($0)" } ?? attempt.error ?? ""
                         let retry = attempt.nextRetryAt.map { ", next retry \($0)" } ?? ""
-                        lines.append("  #\(attempt.number) \(attempt.startedAt) \(outcome) in \(attempt.latencyMs) ms\(retry)")
+                        lines.append(
+                            "  #\(attempt.number) \(attempt.startedAt) \(outcome) in \(attempt.latencyMs) ms\(retry)")
                     }
                 }
                 return lines.joined(separator: "\n")

@@ -61,7 +61,9 @@ final class WebhookBenchReceiver: Sendable {
     func waitFor(_ count: Int, timeout: Duration = .seconds(300)) async throws -> Date {
         let deadline = ContinuousClock.now + timeout
         while self.count < count {
-            guard ContinuousClock.now < deadline else { throw BenchError("only \(self.count) of \(count) deliveries arrived") }
+            guard ContinuousClock.now < deadline else {
+                throw BenchError("only \(self.count) of \(count) deliveries arrived")
+            }
             try await Task.sleep(for: .milliseconds(2))
         }
         return self.arrivals.withLock { $0.map(\.arrivedAt).max() ?? Date() }

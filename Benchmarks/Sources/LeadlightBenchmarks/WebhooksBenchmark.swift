@@ -49,18 +49,21 @@ struct WebhooksBenchmark {
                     environment: environment)
                 try await Self.queueEvents(url)
                 _ = receiver.takeAll()
-                let worker = try BenchServer.start(arguments: ["worker"], ready: "webhook worker running", environment: environment)
+                let worker = try BenchServer.start(
+                    arguments: ["worker"], ready: "webhook worker running", environment: environment)
                 let started = Date()
                 let last = try await receiver.waitFor(Self.events)
                 worker.stop()
                 rate = Double(Self.events) / last.timeIntervalSince(started)
                 _ = receiver.takeAll()
-                latencies = try await Self.measureLatency(url: url, key: key, receiver: receiver, environment: environment)
+                latencies = try await Self.measureLatency(
+                    url: url, key: key, receiver: receiver, environment: environment)
             }
             latencies.sort()
             let median = latencies[latencies.count / 2]
             let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
-            text += "| \(name) | \(Int(rate)) | \(Int((rate / ceiling * 100).rounded()))% | \(Int(median)) ms | \(Int(p99)) ms |\n"
+            text +=
+                "| \(name) | \(Int(rate)) | \(Int((rate / ceiling * 100).rounded()))% | \(Int(median)) ms | \(Int(p99)) ms |\n"
         }
         return text
     }
@@ -79,7 +82,8 @@ struct WebhooksBenchmark {
         let logger = Logger(label: "bench")
         try await LeadlightDatabase.withOpen(DatabaseLocation(url), logger: logger) { database in
             let workspace = Workspace.ID(
-                rawValue: try await database.sql.raw("SELECT id FROM workspaces").first()!.decode(column: "id", as: String.self))
+                rawValue: try await database.sql.raw("SELECT id FROM workspaces").first()!.decode(
+                    column: "id", as: String.self))
             for batch in 0..<(Self.events / 500) {
                 try await database.transaction { tx in
                     for offset in 0..<500 {
@@ -141,7 +145,8 @@ struct WebhooksBenchmark {
                 let payload = try JSONSerialization.jsonObject(with: Data(buffer: arrival.body)) as? [String: Any]
                 let data = payload?["data"] as? [String: Any]
                 guard let created = data?["createdAt"] as? String,
-                    let committed = try? Date(created, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+                    let committed = try? Date(
+                        created, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
                 else { continue }
                 latencies.append(arrival.arrivedAt.timeIntervalSince(committed) * 1000)
             }

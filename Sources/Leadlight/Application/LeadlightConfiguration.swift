@@ -79,7 +79,8 @@ package struct LeadlightConfiguration: Sendable {
             self.webhooks.claimLease = try Self.seconds(lease, name: "LEADLIGHT_WEBHOOKS_CLAIM_LEASE", in: 0.1...86400)
         }
         if let concurrency = environment["LEADLIGHT_WEBHOOKS_CONCURRENCY"] {
-            self.webhooks.concurrency = try Self.integer(concurrency, name: "LEADLIGHT_WEBHOOKS_CONCURRENCY", in: 1...1024)
+            self.webhooks.concurrency = try Self.integer(
+                concurrency, name: "LEADLIGHT_WEBHOOKS_CONCURRENCY", in: 1...1024)
         }
         if let poll = environment["LEADLIGHT_WEBHOOKS_POLL_INTERVAL"] {
             self.webhooks.pollInterval = try Self.seconds(poll, name: "LEADLIGHT_WEBHOOKS_POLL_INTERVAL", in: 0.01...60)

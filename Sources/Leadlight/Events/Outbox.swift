@@ -30,7 +30,8 @@ package struct Outbox: Sendable {
         _ body: some Encodable, for endpoint: WebhookEndpoint.ID, in workspace: Workspace.ID, at now: Date
     ) async throws -> (Event, WebhookDelivery.ID) {
         let event = try await self.insert(.webhookTest, body, in: workspace, at: now)
-        let deliveries = try await WebhookDeliveryStore(database: self.database).queue(event.id, in: workspace, to: [endpoint], at: now)
+        let deliveries = try await WebhookDeliveryStore(database: self.database).queue(
+            event.id, in: workspace, to: [endpoint], at: now)
         return (event, deliveries[0])
     }
 

@@ -294,7 +294,8 @@ enum JavaScriptJSON {
                 case UInt8(ascii: "t"): units.append(0x09)
                 case UInt8(ascii: "u"):
                     guard self.position + 4 <= self.bytes.count,
-                        let unit = UInt16(String(decoding: self.bytes[self.position..<self.position + 4], as: UTF8.self), radix: 16)
+                        let unit = UInt16(
+                            String(decoding: self.bytes[self.position..<self.position + 4], as: UTF8.self), radix: 16)
                     else { throw Malformed(offset: self.position) }
                     units.append(unit)
                     self.position += 4

@@ -117,15 +117,16 @@ package struct WebhookDeliveryStore: Sendable {
                 let attempt = outcome.attempt
                 let state: WebhookDeliveryState =
                     attempt.succeeded ? .delivered : (attempt.nextRetryAt == nil ? .failed : .pending)
-                return SQLGroupExpression([
-                    SQLQueryString("CAST(\(bind: attempt.deliveryID.rawValue) AS TEXT)"),
-                    SQLQueryString("CAST(\(bind: attempt.number) AS INTEGER)"),
-                    SQLQueryString("CAST(\(bind: state.rawValue) AS TEXT)"),
-                    SQLQueryString("CAST(\(SQLBind.orNull(attempt.nextRetryAt?.millisecondsSince1970)) AS BIGINT)"),
-                    SQLQueryString("CAST(\(SQLBind.orNull(attempt.statusCode)) AS INTEGER)"),
-                    SQLQueryString("CAST(\(SQLBind.orNull(attempt.error)) AS TEXT)"),
-                    SQLQueryString("CAST(\(state == .pending ? SQLLiteral.null : SQLBind(nowMS)) AS BIGINT)"),
-                ] as [any SQLExpression])
+                return SQLGroupExpression(
+                    [
+                        SQLQueryString("CAST(\(bind: attempt.deliveryID.rawValue) AS TEXT)"),
+                        SQLQueryString("CAST(\(bind: attempt.number) AS INTEGER)"),
+                        SQLQueryString("CAST(\(bind: state.rawValue) AS TEXT)"),
+                        SQLQueryString("CAST(\(SQLBind.orNull(attempt.nextRetryAt?.millisecondsSince1970)) AS BIGINT)"),
+                        SQLQueryString("CAST(\(SQLBind.orNull(attempt.statusCode)) AS INTEGER)"),
+                        SQLQueryString("CAST(\(SQLBind.orNull(attempt.error)) AS TEXT)"),
+                        SQLQueryString("CAST(\(state == .pending ? SQLLiteral.null : SQLBind(nowMS)) AS BIGINT)"),
+                    ] as [any SQLExpression])
             }
         )
         try await self.database.raw(
@@ -246,8 +247,7 @@ package struct WebhookDeliveryStore: Sendable {
     }
 
     /// The attempts of the given deliveries, by delivery, in order.
-    package func attempts(of deliveries: [WebhookDelivery.ID]) async throws -> [WebhookDelivery.ID: [WebhookAttempt]]
-    {
+    package func attempts(of deliveries: [WebhookDelivery.ID]) async throws -> [WebhookDelivery.ID: [WebhookAttempt]] {
         guard !deliveries.isEmpty else { return [:] }
         let attempts = try await self.database.select().column("*").from("webhook_attempts")
             .where("delivery_id", .in, deliveries.map(\.rawValue))

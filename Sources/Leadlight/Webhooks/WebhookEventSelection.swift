@@ -6,7 +6,9 @@ package enum WebhookEventSelection: Sendable, Equatable {
     /// From the wire: a non-empty list of catalogue names, or `["*"]`.
     init(validating names: [String], field: String = "events") throws(ValidationFailure) {
         guard !names.isEmpty else {
-            throw ValidationFailure([FieldError(field: field, message: "must name at least one event, or \"*\" for all")])
+            throw ValidationFailure([
+                FieldError(field: field, message: "must name at least one event, or \"*\" for all")
+            ])
         }
         if names == ["*"] {
             self = .all
@@ -17,7 +19,8 @@ package enum WebhookEventSelection: Sendable, Equatable {
             guard let type = EventType(rawValue: name), EventType.catalogue.contains(type) else {
                 let known = EventType.catalogue.map(\.rawValue).joined(separator: ", ")
                 throw ValidationFailure([
-                    FieldError(field: field, message: "\"\(name)\" is not an event; expected \"*\" or some of: \(known)")
+                    FieldError(
+                        field: field, message: "\"\(name)\" is not an event; expected \"*\" or some of: \(known)")
                 ])
             }
             types.insert(type)

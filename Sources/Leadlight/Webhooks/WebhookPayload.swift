@@ -31,7 +31,10 @@ struct WebhookPayload: Sendable {
             ("X-OrganicAgent-Delivery-Id", deliveryID.rawValue),
             ("webhook-id", eventID.rawValue),
             ("webhook-timestamp", String(seconds)),
-            ("webhook-signature", secret.standardSignature(id: eventID.rawValue, timestampSeconds: seconds, body: self.body)),
+            (
+                "webhook-signature",
+                secret.standardSignature(id: eventID.rawValue, timestampSeconds: seconds, body: self.body)
+            ),
         ]
     }
 }

@@ -90,7 +90,8 @@ struct WebhooksController {
         let delivery = try context.parameters.require("deliveryId", as: WebhookDelivery.ID.self)
         return EditedResponse(
             status: .accepted,
-            response: try await self.endpoints.redeliver(delivery, of: try self.id(context), in: try context.workspaceID)
+            response: try await self.endpoints.redeliver(
+                delivery, of: try self.id(context), in: try context.workspaceID)
         )
     }
 

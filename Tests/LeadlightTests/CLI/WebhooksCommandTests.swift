@@ -63,11 +63,13 @@ import Testing
             let testWhileDisabled = try await leadlight("webhooks", "test", id, "--agent-id", "hooks")
             #expect(testWhileDisabled.status != 0)
             #expect(testWhileDisabled.stderr.contains("disabled"))
-            _ = try self.json(try await leadlight("webhooks", "update", id, "--agent-id", "hooks", "--enable", "--json"))
+            _ = try self.json(
+                try await leadlight("webhooks", "update", id, "--agent-id", "hooks", "--enable", "--json"))
 
             let test = try self.json(try await leadlight("webhooks", "test", id, "--agent-id", "hooks", "--json"))
             let testDelivery = try #require(test["deliveryId"] as? String)
-            let pending = try self.json(try await leadlight("webhooks", "deliveries", id, "--agent-id", "hooks", "--json"))
+            let pending = try self.json(
+                try await leadlight("webhooks", "deliveries", id, "--agent-id", "hooks", "--json"))
             #expect((pending["deliveries"] as? [[String: Any]])?.first?["state"] as? String == "pending")
 
             // a worker process sends it, then stops gracefully
@@ -81,13 +83,15 @@ import Testing
             #expect(await worker.stop() == 0)
 
             let log = try self.json(
-                try await leadlight("webhooks", "deliveries", id, "--agent-id", "hooks", "--state", "delivered", "--json"))
+                try await leadlight(
+                    "webhooks", "deliveries", id, "--agent-id", "hooks", "--state", "delivered", "--json"))
             #expect(log["total"] as? Int == 2)
             let text = try await leadlight("webhooks", "deliveries", id, "--agent-id", "hooks")
             #expect(text.stdout.contains("#1"))
             #expect(text.stdout.contains("200"))
 
-            let rotated = try self.json(try await leadlight("webhooks", "rotate-secret", id, "--agent-id", "hooks", "--json"))
+            let rotated = try self.json(
+                try await leadlight("webhooks", "rotate-secret", id, "--agent-id", "hooks", "--json"))
             #expect(rotated["secret"] as? String != secret)
             _ = try self.json(try await leadlight("webhooks", "delete", id, "--agent-id", "hooks", "--json"))
             let gone = try await leadlight("webhooks", "deliveries", id, "--agent-id", "hooks")

@@ -48,7 +48,8 @@ final class WebhookReceiver: Sendable {
                 return state.answer
             }
             if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
-            return Response(status: answer.status, body: .init(byteBuffer: ByteBuffer(string: "answered \(answer.status.code)")))
+            return Response(
+                status: answer.status, body: .init(byteBuffer: ByteBuffer(string: "answered \(answer.status.code)")))
         }
         let (ready, signal) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "webhook-receiver")

@@ -19,7 +19,8 @@ import Testing
             let webhook = try await client.registerWebhook(receiver.url, key: key)
             var leads: [String] = []
             for number in 1...5 {
-                leads.append(try await client.create("/api/v1/leads", ["name": "Lead \(number)"], idKey: "leadId", key: key))
+                leads.append(
+                    try await client.create("/api/v1/leads", ["name": "Lead \(number)"], idKey: "leadId", key: key))
             }
             try await Task.sleep(for: .milliseconds(1500))
             #expect(receiver.arrivals.isEmpty)
@@ -27,13 +28,19 @@ import Testing
 
             let arrivals = try await receiver.waitForArrivals(5)
             #expect(arrivals.count == 5)
-            let delivered = Set(arrivals.compactMap { arrival -> String? in
-                let body = try? JSONSerialization.jsonObject(with: Data(arrival.body.utf8)) as? [String: Any]
-                return (body?["data"] as? [String: Any])?["id"] as? String
-            })
+            let delivered = Set(
+                arrivals.compactMap { arrival -> String? in
+                    let body = try? JSONSerialization.jsonObject(with: Data(arrival.body.utf8)) as? [String: Any]
+                    return (body?["data"] as? [String: Any])?["id"] as? String
+                })
             #expect(delivered == Set(leads))
 
-            #expect(try await eventually { try await client.deliveries(of: webhook.id, key: key).allSatisfy { $0["state"] as? String == "delivered" } })
+            #expect(
+                try await eventually {
+                    try await client.deliveries(of: webhook.id, key: key).allSatisfy {
+                        $0["state"] as? String == "delivered"
+                    }
+                })
             for delivery in try await client.deliveries(of: webhook.id, key: key) {
                 let log = try #require(delivery["attemptLog"] as? [[String: Any]])
                 #expect(log.count >= 3, "down for 1.5 s: the attempts at about 0, 0.3 and 0.9 s fail: \(log)")
@@ -46,7 +53,9 @@ import Testing
                     let nextRetry = try #require(time(attempt["nextRetryAt"]))
                     let wait = Double(waits[position] / .milliseconds(1)) / 1000
                     let scheduled = nextRetry.timeIntervalSince(ended)
-                    #expect(scheduled >= wait * 0.8 - 0.002 && scheduled <= wait * 1.2 + 0.002, "wait \(position + 1): \(scheduled) s")
+                    #expect(
+                        scheduled >= wait * 0.8 - 0.002 && scheduled <= wait * 1.2 + 0.002,
+                        "wait \(position + 1): \(scheduled) s")
                     let next = try #require(time(log[position + 1]["startedAt"]))
                     #expect(next >= nextRetry.addingTimeInterval(-0.002), "no attempt before it is due")
                     #expect(next.timeIntervalSince(nextRetry) < 1, "and none long after (polls every 50 ms)")
@@ -62,7 +71,8 @@ import Testing
             let webhook = try await client.registerWebhook(receiver.url, key: key)
             _ = try await client.create("/api/v1/leads", ["name": "First"], idKey: "leadId", key: key)
             #expect(try await receiver.waitForArrivals(1).count == 1)
-            #expect(try await eventually { try await client.webhook(webhook.id, key: key)["enabled"] as? Bool == false })
+            #expect(
+                try await eventually { try await client.webhook(webhook.id, key: key)["enabled"] as? Bool == false })
             let endpoint = try await client.webhook(webhook.id, key: key)
             #expect((endpoint["disabledReason"] as? String)?.contains("410 Gone") == true)
             let deliveries = try await client.deliveries(of: webhook.id, key: key)
@@ -76,13 +86,15 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await client.deliveries(of: webhook.id, key: key).count == 1)
             #expect(receiver.arrivals.count == 1)
-            let test = try await client.send(.post, "/api/v1/webhooks/\(webhook.id)/test", json: [String: Any](), key: key)
+            let test = try await client.send(
+                .post, "/api/v1/webhooks/\(webhook.id)/test", json: [String: Any](), key: key)
             #expect(test.status == .conflict)
             #expect(try (test.json["error"] as? [String: Any])?["code"] as? String == "endpoint_disabled")
 
             // enabled again by its owner: the reason is cleared and events flow
             receiver.answer(.init(status: .ok))
-            let enabled = try await client.send(.patch, "/api/v1/webhooks/\(webhook.id)", json: ["enabled": true], key: key)
+            let enabled = try await client.send(
+                .patch, "/api/v1/webhooks/\(webhook.id)", json: ["enabled": true], key: key)
             #expect(enabled.status == .ok)
             #expect(try enabled.json["disabledReason"] == nil)
             _ = try await client.create("/api/v1/leads", ["name": "Third"], idKey: "leadId", key: key)
@@ -98,7 +110,8 @@ import Testing
             _ = try await client.create("/api/v1/leads", ["name": "Patient"], idKey: "leadId", key: key)
             #expect(
                 try await eventually {
-                    let log = try await client.deliveries(of: webhook.id, key: key).first?["attemptLog"] as? [[String: Any]]
+                    let log =
+                        try await client.deliveries(of: webhook.id, key: key).first?["attemptLog"] as? [[String: Any]]
                     return log?.isEmpty == false
                 })
             let delivery = try #require(try await client.deliveries(of: webhook.id, key: key).first)
@@ -118,10 +131,14 @@ import Testing
         try await withWebhookApp(database) { client, key, receiver, seed in
             let webhook = try await client.registerWebhook(receiver.url, events: ["lead.created"], key: key)
             let lead = try await client.create("/api/v1/leads", ["name": "Logged"], idKey: "leadId", key: key)
-            _ = try await client.create("/api/v1/clients", ["name": "Not subscribed", "email": "c@example.com"], idKey: "clientId", key: key)
+            _ = try await client.create(
+                "/api/v1/clients", ["name": "Not subscribed", "email": "c@example.com"], idKey: "clientId", key: key)
             let first = try #require(try await receiver.waitForArrivals(1).first)
             #expect(first.headers["x-organicagent-event"] == "lead.created")
-            #expect(try await eventually { try await client.deliveries(of: webhook.id, key: key).first?["state"] as? String == "delivered" })
+            #expect(
+                try await eventually {
+                    try await client.deliveries(of: webhook.id, key: key).first?["state"] as? String == "delivered"
+                })
 
             let deliveries = try await client.deliveries(of: webhook.id, key: key)
             #expect(deliveries.count == 1, "the client.created event is not sent to a lead.created subscription")
@@ -142,7 +159,8 @@ import Testing
 
             // by hand, again: a new delivery of the same event, with the same event id
             let again = try await client.send(
-                .post, "/api/v1/webhooks/\(webhook.id)/deliveries/\(deliveryID)/redeliver", json: [String: Any](), key: key)
+                .post, "/api/v1/webhooks/\(webhook.id)/deliveries/\(deliveryID)/redeliver", json: [String: Any](),
+                key: key)
             #expect(again.status == .accepted)
             #expect(try again.json["eventId"] as? String == first.eventID)
             #expect(try again.json["deliveryId"] as? String != deliveryID)
@@ -151,7 +169,8 @@ import Testing
             #expect(second.body.contains(lead))
 
             // a test event goes to this endpoint, whatever it subscribes to
-            let test = try await client.send(.post, "/api/v1/webhooks/\(webhook.id)/test", json: [String: Any](), key: key)
+            let test = try await client.send(
+                .post, "/api/v1/webhooks/\(webhook.id)/test", json: [String: Any](), key: key)
             #expect(test.status == .accepted)
             let third = try #require(try await receiver.waitForArrivals(3).last)
             #expect(third.headers["x-organicagent-event"] == "webhook.test")
@@ -162,30 +181,39 @@ import Testing
                     try await client.get("/api/v1/webhooks/\(webhook.id)/deliveries?state=delivered&limit=1", key: key)
                         .json["total"] as? Int == 3
                 })
-            let badQuery = try await client.get("/api/v1/webhooks/\(webhook.id)/deliveries?state=lost&colour=red", key: key)
+            let badQuery = try await client.get(
+                "/api/v1/webhooks/\(webhook.id)/deliveries?state=lost&colour=red", key: key)
             #expect(badQuery.status == .badRequest)
-            let fields = try ((badQuery.json["error"] as? [String: Any])?["fields"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
+            let fields = try ((badQuery.json["error"] as? [String: Any])?["fields"] as? [[String: Any]])?.compactMap {
+                $0["field"] as? String
+            }
             #expect(Set(fields ?? []) == ["state", "colour"])
 
             // another workspace sees none of it
             let stranger = try await seed.apiKey()
-            #expect(try await client.get("/api/v1/webhooks/\(webhook.id)/deliveries", key: stranger).status == .notFound)
-            #expect(try await client.get("/api/v1/webhooks/\(webhook.id)/deliveries/\(deliveryID)", key: stranger).status == .notFound)
+            #expect(
+                try await client.get("/api/v1/webhooks/\(webhook.id)/deliveries", key: stranger).status == .notFound)
+            #expect(
+                try await client.get("/api/v1/webhooks/\(webhook.id)/deliveries/\(deliveryID)", key: stranger).status
+                    == .notFound)
             let strangerRedeliver = try await client.send(
-                .post, "/api/v1/webhooks/\(webhook.id)/deliveries/\(deliveryID)/redeliver", json: [String: Any](), key: stranger)
+                .post, "/api/v1/webhooks/\(webhook.id)/deliveries/\(deliveryID)/redeliver", json: [String: Any](),
+                key: stranger)
             #expect(strangerRedeliver.status == .notFound)
         }
     }
 
     @Test(arguments: TestDatabase.available)
     func anEndpointFailingForLongerThanAllowedIsDisabledAndSaysWhy(on database: TestDatabase) async throws {
-        try await withWebhookApp(database, configure: { $0.webhooks.disableAfter = .seconds(1) }) { client, key, receiver, _ in
+        try await withWebhookApp(database, configure: { $0.webhooks.disableAfter = .seconds(1) }) {
+            client, key, receiver, _ in
             receiver.answer(.init(status: .internalServerError))
             let webhook = try await client.registerWebhook(receiver.url, key: key)
             _ = try await client.create("/api/v1/leads", ["name": "Unlucky"], idKey: "leadId", key: key)
             #expect(try await eventually { try await client.webhook(webhook.id, key: key)["failingSince"] != nil })
             #expect(try await client.webhook(webhook.id, key: key)["enabled"] as? Bool == true)
-            #expect(try await eventually { try await client.webhook(webhook.id, key: key)["enabled"] as? Bool == false })
+            #expect(
+                try await eventually { try await client.webhook(webhook.id, key: key)["enabled"] as? Bool == false })
             let reason = try #require(try await client.webhook(webhook.id, key: key)["disabledReason"] as? String)
             #expect(reason.hasPrefix("Every delivery has failed since"))
             #expect(reason.contains("answered 500"))
@@ -196,21 +224,26 @@ import Testing
     func aTargetThatIsNotAllowedIsRefusedAtDeliveryTimeToo(on database: TestDatabase) async throws {
         // The endpoint was saved while private targets were allowed (or its name resolved outward then);
         // the worker checks again before each attempt and sends nothing.
-        try await withWebhookApp(database, configure: { $0.webhooks.allowPrivateTargets = false }) { client, key, receiver, seed in
+        try await withWebhookApp(database, configure: { $0.webhooks.allowPrivateTargets = false }) {
+            client, key, receiver, seed in
             let workspace = try await client.get("/api/v1/workspace", key: key).json
             let workspaceID = Workspace.ID(rawValue: try #require(workspace["id"] as? String))
             let now = Date()
             let endpoint = WebhookEndpoint(
                 id: .generate(), workspaceID: workspaceID, url: receiver.url, events: .all, description: nil,
-                secret: .generate(), enabled: true, disabledReason: nil, failingSince: nil, createdAt: now, updatedAt: now
+                secret: .generate(), enabled: true, disabledReason: nil, failingSince: nil, createdAt: now,
+                updatedAt: now
             )
             try await WebhookEndpointStore(database: seed.database.sql).insert(endpoint)
             _ = try await client.create("/api/v1/leads", ["name": "Inward"], idKey: "leadId", key: key)
             #expect(
                 try await eventually {
-                    (try await client.deliveries(of: endpoint.id.rawValue, key: key).first?["attemptLog"] as? [[String: Any]])?.isEmpty == false
+                    (try await client.deliveries(of: endpoint.id.rawValue, key: key).first?["attemptLog"]
+                        as? [[String: Any]])?.isEmpty == false
                 })
-            let attempt = try #require((try await client.deliveries(of: endpoint.id.rawValue, key: key).first?["attemptLog"] as? [[String: Any]])?.first)
+            let attempt = try #require(
+                (try await client.deliveries(of: endpoint.id.rawValue, key: key).first?["attemptLog"]
+                    as? [[String: Any]])?.first)
             let error = try #require(attempt["error"] as? String)
             #expect(error.hasPrefix("not sent: the URL its host 127.0.0.1 resolves to 127.0.0.1"), "\(error)")
             #expect(receiver.arrivals.isEmpty)

@@ -16,8 +16,10 @@ import Testing
             try await app.test(.router) { client in
                 let created = try await client.send(
                     .post, "/api/v1/webhooks",
-                    json: ["url": "https://hooks.example.com/catch/1", "events": ["lead.created", "client.created"],
-                           "description": "Zapier"],
+                    json: [
+                        "url": "https://hooks.example.com/catch/1", "events": ["lead.created", "client.created"],
+                        "description": "Zapier",
+                    ],
                     key: key
                 )
                 #expect(created.status == .created)
@@ -48,17 +50,21 @@ import Testing
                 #expect(try changed.json["enabled"] as? Bool == false)
                 #expect(try changed.json["disabledReason"] as? String == "Disabled by its owner.")
 
-                let rotated = try await client.send(.post, "/api/v1/webhooks/\(id)/rotate-secret", json: [String: Any](), key: key)
+                let rotated = try await client.send(
+                    .post, "/api/v1/webhooks/\(id)/rotate-secret", json: [String: Any](), key: key)
                 #expect(rotated.status == .ok)
                 let newSecret = try #require(try rotated.json["secret"] as? String)
                 #expect(newSecret.hasPrefix("whsec_") && newSecret != secret)
 
                 let stranger = try await seed.apiKey()
                 #expect(try await client.get("/api/v1/webhooks/\(id)", key: stranger).status == .notFound)
-                #expect(try await client.execute(uri: "/api/v1/webhooks/\(id)", method: .delete, headers: .bearer(stranger)).status == .notFound)
+                #expect(
+                    try await client.execute(uri: "/api/v1/webhooks/\(id)", method: .delete, headers: .bearer(stranger))
+                        .status == .notFound)
                 #expect(try await client.get("/api/v1/webhooks", key: stranger).json["total"] as? Int == 0)
 
-                let deleted = try await client.execute(uri: "/api/v1/webhooks/\(id)", method: .delete, headers: .bearer(key))
+                let deleted = try await client.execute(
+                    uri: "/api/v1/webhooks/\(id)", method: .delete, headers: .bearer(key))
                 #expect(deleted.status == .ok)
                 #expect(try deleted.json["deleted"] as? Bool == true)
                 #expect(try await client.get("/api/v1/webhooks/\(id)", key: key).status == .notFound)
@@ -82,7 +88,10 @@ import Testing
                     (["url": "https://example.com/h", "events": "lead.created"], ["events"]),
                     (["url": "https://example.com/h", "events": ["*"], "enabled": "yes"], ["enabled"]),
                     (["url": "https://example.com/h", "events": ["*"], "secret": "mine"], ["secret"]),
-                    (["url": 42, "events": ["*"], "description": String(repeating: "x", count: 501)], ["url", "description"]),
+                    (
+                        ["url": 42, "events": ["*"], "description": String(repeating: "x", count: 501)],
+                        ["url", "description"]
+                    ),
                 ]
                 for (body, fields) in cases {
                     let response = try await client.send(.post, "/api/v1/webhooks", json: body, key: key)
@@ -98,7 +107,8 @@ import Testing
 
     /// With private targets not allowed (the default), every way of naming an inward address is refused.
     @Test(arguments: [
-        "http://127.0.0.1:8080/hook", "http://localhost/hook", "http://[::1]/hook", "http://169.254.169.254/latest/meta-data",
+        "http://127.0.0.1:8080/hook", "http://localhost/hook", "http://[::1]/hook",
+        "http://169.254.169.254/latest/meta-data",
         "http://10.0.0.7/hook", "http://172.16.5.4/hook", "http://192.168.1.10/hook", "http://0.0.0.0/hook",
         "http://100.64.0.1/hook", "http://[fe80::1]/hook", "http://[fd00::1]/hook", "http://[::ffff:127.0.0.1]/hook",
         "http://2130706433/hook", "http://0x7f000001/hook", "http://127.1/hook", "http://224.0.0.1/hook",
@@ -107,11 +117,14 @@ import Testing
         try await withTestApp(.sqlite) { app, seed in
             let key = try await seed.apiKey()
             try await app.test(.router) { client in
-                let response = try await client.send(.post, "/api/v1/webhooks", json: ["url": url, "events": ["*"]], key: key)
+                let response = try await client.send(
+                    .post, "/api/v1/webhooks", json: ["url": url, "events": ["*"]], key: key)
                 #expect(response.status == .badRequest)
                 let field = try ((response.json["error"] as? [String: Any])?["fields"] as? [[String: Any]])?.first
                 #expect(field?["field"] as? String == "url")
-                #expect((field?["message"] as? String)?.contains("LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE") == true, "\(field ?? [:])")
+                #expect(
+                    (field?["message"] as? String)?.contains("LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE") == true,
+                    "\(field ?? [:])")
                 // and a PATCH to such a URL too
                 let allowed = try await client.send(
                     .post, "/api/v1/webhooks", json: ["url": "http://93.184.215.14/hook", "events": ["*"]], key: key)

@@ -37,7 +37,8 @@ import Testing
         )
         _ = try await client.send(.patch, "/api/v1/listings/\(listing)", json: ["status": "pending"], key: key)
         _ = try await client.create(
-            "/api/v1/showings", ["clientId": clientID, "listingId": listing, "notes": awkward], idKey: "showingId", key: key
+            "/api/v1/showings", ["clientId": clientID, "listingId": listing, "notes": awkward], idKey: "showingId",
+            key: key
         )
         let test = try await client.send(.post, "/api/v1/webhooks/\(webhook)/test", json: [String: Any](), key: key)
         #expect(test.status == .accepted)
@@ -51,7 +52,9 @@ import Testing
             let webhook = try await client.registerWebhook(receiver.url, key: key)
             try await Self.makeEveryEvent(client, key: key, webhook: webhook.id)
             let arrivals = try await receiver.waitForArrivals(Self.eventCount)
-            #expect(Set(arrivals.compactMap { $0.headers["x-organicagent-event"] }) == Set(EventType.allCases.map(\.rawValue)))
+            #expect(
+                Set(arrivals.compactMap { $0.headers["x-organicagent-event"] })
+                    == Set(EventType.allCases.map(\.rawValue)))
 
             let script = #"""
                 const crypto = require("crypto");

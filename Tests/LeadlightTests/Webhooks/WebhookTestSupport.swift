@@ -44,8 +44,9 @@ func withWebhookApp(
 
 extension TestClientProtocol {
     /// Registers `url` for `events` and returns the endpoint's id and secret.
-    func registerWebhook(_ url: String, events: [String] = ["*"], key: String) async throws -> (id: String, secret: String)
-    {
+    func registerWebhook(_ url: String, events: [String] = ["*"], key: String) async throws -> (
+        id: String, secret: String
+    ) {
         let created = try await self.send(.post, "/api/v1/webhooks", json: ["url": url, "events": events], key: key)
         guard created.status == .created, let id = try created.json["id"] as? String,
             let secret = try created.json["secret"] as? String

@@ -85,7 +85,8 @@ import Testing
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("DocumentedSwiftVerifier.swift")
         let compiled = try String(contentsOf: source, encoding: .utf8)
-        #expect(compiled.hasSuffix(try Self.block("swift")), "DocumentedSwiftVerifier.swift and docs/webhooks.md differ")
+        #expect(
+            compiled.hasSuffix(try Self.block("swift")), "DocumentedSwiftVerifier.swift and docs/webhooks.md differ")
 
         let (secret, deliveries) = try await Self.deliveries(on: .sqlite)
         let results = deliveries.map { delivery -> String in
