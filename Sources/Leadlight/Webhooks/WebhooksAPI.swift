@@ -29,26 +29,30 @@ package enum WebhooksAPI {
         }
     }
 
-    /// An endpoint with its signing secret: shown only when created and when the secret is rotated.
+    /// An endpoint with its signing secret: shown only when created and when the secret is rotated. On the wire,
+    /// the endpoint's fields and `secret` side by side.
     package struct EndpointWithSecret: ResponseCodable {
-        package var id: WebhookEndpoint.ID
-        package var url: String
-        package var events: [String]
-        package var description: String?
-        package var enabled: Bool
+        package var endpoint: EndpointBody
         package var secret: String
-        package var createdAt: Date
-        package var updatedAt: Date
+
+        private enum CodingKeys: String, CodingKey {
+            case secret
+        }
 
         package init(_ endpoint: WebhookEndpoint) {
-            self.id = endpoint.id
-            self.url = endpoint.url
-            self.events = endpoint.events.names
-            self.description = endpoint.description
-            self.enabled = endpoint.enabled
+            self.endpoint = EndpointBody(endpoint)
             self.secret = endpoint.secret.value
-            self.createdAt = endpoint.createdAt
-            self.updatedAt = endpoint.updatedAt
+        }
+
+        package init(from decoder: any Decoder) throws {
+            self.endpoint = try EndpointBody(from: decoder)
+            self.secret = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .secret)
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            try self.endpoint.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.secret, forKey: .secret)
         }
     }
 
