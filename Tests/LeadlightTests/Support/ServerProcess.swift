@@ -1,0 +1,39 @@
+import Foundation
+
+/// A `leadlight serve` process on 127.0.0.1 and a free port, stopped with SIGTERM.
+struct ServerProcess: Sendable {
+    let port: Int
+    /// Everything the server printed on stdout up to the end of its start-up output.
+    let output: String
+    let process: LongRunningProcess
+
+    var baseURL: String { "http://127.0.0.1:\(self.port)" }
+
+    /// Starts the server and waits until it prints that it is listening (and, on a first run, its banner).
+    static func start(
+        _ arguments: [String] = [],
+        environment: [String: String] = [:],
+        directory: URL? = nil
+    ) async throws -> ServerProcess {
+        let (process, output) = try await LongRunningProcess.start(
+            ["serve", "--port", "0"] + arguments, environment: environment, directory: directory
+        ) { text in
+            // started, and either no first-run banner is coming or it has been printed whole
+            text.contains("Leadlight is listening on") && (!text.contains("First run") || text.contains("\n└"))
+        }
+        let line = output.split(separator: "\n").first { $0.hasPrefix("Leadlight is listening on http://") }
+        guard let line,
+            let port = line.split(separator: ":").dropFirst(2).first.flatMap({ Int($0.prefix { $0.isNumber }) })
+        else {
+            let log = process.log
+            await process.stop()
+            throw LongRunningProcess.StartFailure(arguments: ["serve"], output: output, log: log)
+        }
+        return ServerProcess(port: port, output: output, process: process)
+    }
+
+    func kill9() async { await self.process.kill9() }
+
+    @discardableResult
+    func stop() async -> Int32 { await self.process.stop() }
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// A `leadlight worker` process, stopped with SIGTERM.
+struct WorkerProcess: Sendable {
+    let process: LongRunningProcess
+
+    /// Starts the worker and waits until it says it is running.
+    static func start(environment: [String: String]) async throws -> WorkerProcess {
+        let (process, _) = try await LongRunningProcess.start(["worker"], environment: environment) {
+            $0.contains("webhook worker running")
+        }
+        return WorkerProcess(process: process)
+    }
+
+    @discardableResult
+    func stop() async -> Int32 { await self.process.stop() }
+}
