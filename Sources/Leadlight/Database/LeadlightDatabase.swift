@@ -33,7 +33,7 @@ package struct LeadlightDatabase: Sendable {
         case .sqlite(let path):
             return try await Self.openSQLite(path: path, logger: logger)
         case .postgres(let url):
-            return try Self.openPostgres(url: url, logger: logger)
+            return try await Self.openPostgres(url: url, logger: logger)
         }
     }
 
@@ -97,7 +97,7 @@ package struct LeadlightDatabase: Sendable {
         }
     }
 
-    private static func openPostgres(url: String, logger: Logger) throws -> LeadlightDatabase {
+    private static func openPostgres(url: String, logger: Logger) async throws -> LeadlightDatabase {
         let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
         var configuration = PostgresClient.Configuration(
             host: parsed.host ?? "127.0.0.1", port: parsed.port ?? 5432, username: parsed.username,
@@ -105,7 +105,14 @@ package struct LeadlightDatabase: Sendable {
         )
         configuration.options.maximumConnections = 16
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let run = Task { await client.run() }
+        // The pool must be running before the first lease, or PostgresNIO warns on it: wait until the task
+        // that runs it has started.
+        let (started, running) = AsyncStream<Void>.makeStream()
+        let run = Task {
+            running.finish()
+            await client.run()
+        }
+        for await _ in started {}
         let lender = PostgresLender(client: client)
         return LeadlightDatabase(
             dialect: .postgres,
