@@ -20,6 +20,7 @@ package struct Migrator: Sendable {
         CreateListings(),
         CreateShowings(),
         CreateWebhooks(),
+        IndexListsNewestFirst(),
     ]
 
     let database: LeadlightDatabase
