@@ -20,8 +20,8 @@ package struct Outbox: Sendable {
         at now: Date
     ) async throws -> Event {
         let event = try await self.insert(type, body, in: workspace, at: now)
-        let subscribers = try await WebhookEndpointStore(database: self.database).subscribers(to: type, in: workspace)
-        try await WebhookDeliveryStore(database: self.database).queue(event.id, in: workspace, to: subscribers, at: now)
+        try await WebhookDeliveryStore(database: self.database).queueToSubscribers(
+            event.id, of: type, in: workspace, at: now)
         return event
     }
 

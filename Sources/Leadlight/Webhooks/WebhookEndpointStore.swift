@@ -66,19 +66,6 @@ package struct WebhookEndpointStore: Sendable {
             .all()
             .map(WebhookEndpoint.init(row:))
     }
-
-    /// The enabled endpoints of the workspace that subscribe to `type`.
-    func subscribers(to type: EventType, in workspace: Workspace.ID) async throws -> [WebhookEndpoint.ID] {
-        try await self.database.select().columns("id", "events").from("webhook_endpoints")
-            .where("workspace_id", .equal, workspace.rawValue)
-            .where("enabled", .equal, true)
-            .all()
-            .compactMap { row in
-                let events = WebhookEventSelection(stored: try row.decode(column: "events", as: String.self))
-                guard events.includes(type) else { return nil }
-                return WebhookEndpoint.ID(rawValue: try row.decode(column: "id", as: String.self))
-            }
-    }
 }
 
 extension WebhookEndpoint {
