@@ -7,6 +7,9 @@ struct APIKeyAuthenticator: RouterMiddleware {
     typealias Context = APIContext
     let database: LeadlightDatabase
     let clock: WallClock
+    /// Keys read recently, by the hash of their secret (`ReadCache`): revoking one in this process takes effect
+    /// at once, in another process within the cache window.
+    let keys: ReadCache<APIKey>
     /// `last_used_at` is written at most this often per key, so authenticating is a read, not a write.
     static let usageRecordingInterval: TimeInterval = 60
 
@@ -20,7 +23,10 @@ struct APIKeyAuthenticator: RouterMiddleware {
             throw APIError.unauthorized(
                 "The API key is malformed: keys look like alk_live_ followed by 40 letters and digits.")
         }
-        guard let key = try await APIKeyStore(database: self.database.sql).authenticate(secret) else {
+        let found = try await self.keys.value(for: secret.hash) {
+            try await APIKeyStore(database: self.database.sql).authenticate(secret)
+        }
+        guard let key = found else {
             throw APIError.unauthorized("The API key is not valid: it is unknown or has been revoked.")
         }
         let now = self.clock.now

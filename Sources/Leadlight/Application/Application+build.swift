@@ -39,6 +39,10 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
         case .postgres: DatabaseRateLimiter(database: database.sql)  // shared by every process
         }
 
+    let lists = ListResponseCache(
+        cache: ReadCache(window: configuration.readCacheWindow, writes: database.writes))
+    let keys = ReadCache<APIKey>(window: configuration.readCacheWindow, writes: database.writes)
+
     let router = Router(context: APIContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: APIErrorMiddleware())
@@ -51,7 +55,7 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
     router.get("api/v1/openapi.json", use: try OpenAPIController().show)
 
     let api = router.group("api/v1")
-        .add(middleware: APIKeyAuthenticator(database: database, clock: clock))
+        .add(middleware: APIKeyAuthenticator(database: database, clock: clock, keys: keys))
         .add(
             middleware: RateLimitMiddleware(
                 limiter: rateLimiter, limitPerMinute: configuration.rateLimitPerMinute, clock: clock)
@@ -59,11 +63,11 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
         .add(middleware: APIErrorMiddleware())  // errors below become responses that still get rate-limit headers
     api.addRoutes(WorkspaceController(database: database, clock: clock).routes, atPath: "workspace")
     api.addRoutes(APIKeysController(database: database, clock: clock).routes, atPath: "api-keys")
-    api.addRoutes(OfferingsController(database: database, clock: clock).routes, atPath: "products")
-    api.addRoutes(LeadsController(database: database, clock: clock).routes, atPath: "leads")
-    api.addRoutes(ClientsController(database: database, clock: clock).routes, atPath: "clients")
-    api.addRoutes(ListingsController(database: database, clock: clock).routes, atPath: "listings")
-    api.addRoutes(ShowingsController(database: database, clock: clock).routes, atPath: "showings")
+    api.addRoutes(OfferingsController(database: database, clock: clock, lists: lists).routes, atPath: "products")
+    api.addRoutes(LeadsController(database: database, clock: clock, lists: lists).routes, atPath: "leads")
+    api.addRoutes(ClientsController(database: database, clock: clock, lists: lists).routes, atPath: "clients")
+    api.addRoutes(ListingsController(database: database, clock: clock, lists: lists).routes, atPath: "listings")
+    api.addRoutes(ShowingsController(database: database, clock: clock, lists: lists).routes, atPath: "showings")
     api.addRoutes(
         WebhooksController(
             database: database, clock: clock,

@@ -16,6 +16,9 @@ package struct LeadlightConfiguration: Sendable {
     /// Where time comes from; tests replace it.
     package var clock: WallClock = .system
     package var webhooks = WebhookConfiguration()
+    /// How long list answers and API keys read from the database are reused from memory at most. This process's
+    /// own writes show at once; another process's (a second server, the CLI) within this window. Zero: off.
+    package var readCacheWindow: Duration = .seconds(1)
 
     /// A setting in the environment that cannot be used, named so the operator can fix it.
     package struct InvalidSetting: Error, CustomStringConvertible {
@@ -49,6 +52,9 @@ package struct LeadlightConfiguration: Sendable {
                 )
             }
             self.logLevel = parsed
+        }
+        if let window = environment["LEADLIGHT_READ_CACHE_WINDOW"] {
+            self.readCacheWindow = try Self.seconds(window, name: "LEADLIGHT_READ_CACHE_WINDOW", in: 0...60)
         }
         try self.readWebhookSettings(environment)
     }

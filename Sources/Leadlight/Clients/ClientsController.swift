@@ -5,6 +5,8 @@ import Hummingbird
 struct ClientsController {
     let database: LeadlightDatabase
     let clock: WallClock
+    /// Reuses recent list answers (`ReadCache`).
+    let lists: ListResponseCache
 
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
@@ -31,12 +33,15 @@ struct ClientsController {
         }
     }
 
-    func list(_ request: Request, context: APIContext) async throws -> ClientsAPI.ClientList {
-        let query = try ClientQuery(validating: request.uri.queryParameters)
-        let (clients, total) = try await ClientStore(database: self.database.sql).list(
-            stage: query.buyingStage, limit: query.limit, offset: query.offset, in: try context.workspaceID
-        )
-        return ClientsAPI.ClientList(clients: clients.map(ClientsAPI.ClientBody.init), total: total)
+    func list(_ request: Request, context: APIContext) async throws -> Response {
+        try await self.lists.respond(to: request, context: context) {
+            let query = try ClientQuery(validating: request.uri.queryParameters)
+            let (clients, total) = try await ClientStore(database: self.database.sql).list(
+                stage: query.buyingStage, limit: query.limit, offset: query.offset, in: try context.workspaceID
+            )
+            return try ListResponseCache.json(
+                ClientsAPI.ClientList(clients: clients.map(ClientsAPI.ClientBody.init), total: total))
+        }
     }
 
     func show(_ request: Request, context: APIContext) async throws -> ClientsAPI.ClientBody {

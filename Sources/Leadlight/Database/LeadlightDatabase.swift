@@ -21,6 +21,8 @@ package struct LeadlightDatabase: Sendable {
     private let backend: Backend
     /// Rings after each committed `transaction` that queued webhook deliveries.
     package let commits = CommitSignal()
+    /// Advances after each `transaction`, so reads cached in memory know when this process wrote since.
+    package let writes = WriteGeneration()
 
     private enum Backend: Sendable {
         case sqlite(readers: SQLiteReaders, writer: SQLiteConnection, lock: AsyncLock)
@@ -140,6 +142,7 @@ package struct LeadlightDatabase: Sendable {
     package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws
         -> T
     {
+        defer { self.writes.advance() }
         switch self.backend {
         case .sqlite(_, let writer, let lock):
             return try await self.commits.run {

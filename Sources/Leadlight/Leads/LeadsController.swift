@@ -6,6 +6,8 @@ import Hummingbird
 struct LeadsController {
     let database: LeadlightDatabase
     let clock: WallClock
+    /// Reuses recent list answers (`ReadCache`).
+    let lists: ListResponseCache
 
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
@@ -33,13 +35,12 @@ struct LeadsController {
     }
 
     func list(_ request: Request, context: APIContext) async throws -> Response {
-        let query = try LeadQuery(validating: request.uri.queryParameters)
-        let (leads, total) = try await LeadStore(database: self.database.sql).list(query, in: try context.workspaceID)
-        let list = LeadsAPI.LeadList(leads: leads.map(LeadsAPI.LeadBody.init), total: total)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: list.jsonBytes())
-        )
+        try await self.lists.respond(to: request, context: context) {
+            let query = try LeadQuery(validating: request.uri.queryParameters)
+            let (leads, total) = try await LeadStore(database: self.database.sql).list(
+                query, in: try context.workspaceID)
+            return LeadsAPI.LeadList(leads: leads.map(LeadsAPI.LeadBody.init), total: total).jsonBytes()
+        }
     }
 
     func show(_ request: Request, context: APIContext) async throws -> LeadsAPI.LeadBody {

@@ -5,6 +5,8 @@ import Hummingbird
 struct ListingsController {
     let database: LeadlightDatabase
     let clock: WallClock
+    /// Reuses recent list answers (`ReadCache`).
+    let lists: ListResponseCache
 
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
@@ -32,11 +34,14 @@ struct ListingsController {
     }
 
     /// Active listings by default, as documented.
-    func list(_ request: Request, context: APIContext) async throws -> ListingsAPI.ListingList {
-        let query = try ListingQuery(validating: request.uri.queryParameters)
-        let (listings, total) = try await ListingStore(database: self.database.sql).list(
-            query, in: try context.workspaceID)
-        return ListingsAPI.ListingList(listings: listings.map(ListingsAPI.ListingBody.init), total: total)
+    func list(_ request: Request, context: APIContext) async throws -> Response {
+        try await self.lists.respond(to: request, context: context) {
+            let query = try ListingQuery(validating: request.uri.queryParameters)
+            let (listings, total) = try await ListingStore(database: self.database.sql).list(
+                query, in: try context.workspaceID)
+            return try ListResponseCache.json(
+                ListingsAPI.ListingList(listings: listings.map(ListingsAPI.ListingBody.init), total: total))
+        }
     }
 
     func show(_ request: Request, context: APIContext) async throws -> ListingsAPI.ListingBody {

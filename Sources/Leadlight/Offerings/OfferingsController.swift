@@ -4,6 +4,8 @@ import Hummingbird
 struct OfferingsController {
     let database: LeadlightDatabase
     let clock: WallClock
+    /// Reuses recent list answers (`ReadCache`).
+    let lists: ListResponseCache
 
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
@@ -52,12 +54,15 @@ struct OfferingsController {
         }
     }
 
-    func list(_ request: Request, context: APIContext) async throws -> OfferingsAPI.OfferingList {
-        let query = try OfferingQuery(validating: request.uri.queryParameters)
-        let (offerings, total) = try await OfferingStore(database: self.database.sql).list(
-            query, in: try context.workspaceID
-        )
-        return OfferingsAPI.OfferingList(products: offerings.map(OfferingsAPI.OfferingBody.init), total: total)
+    func list(_ request: Request, context: APIContext) async throws -> Response {
+        try await self.lists.respond(to: request, context: context) {
+            let query = try OfferingQuery(validating: request.uri.queryParameters)
+            let (offerings, total) = try await OfferingStore(database: self.database.sql).list(
+                query, in: try context.workspaceID
+            )
+            return try ListResponseCache.json(
+                OfferingsAPI.OfferingList(products: offerings.map(OfferingsAPI.OfferingBody.init), total: total))
+        }
     }
 
     func summary(_ request: Request, context: APIContext) async throws -> OfferingsAPI.CatalogSummary {

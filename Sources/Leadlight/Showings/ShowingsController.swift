@@ -5,6 +5,8 @@ import Hummingbird
 struct ShowingsController {
     let database: LeadlightDatabase
     let clock: WallClock
+    /// Reuses recent list answers (`ReadCache`).
+    let lists: ListResponseCache
 
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
@@ -40,11 +42,14 @@ struct ShowingsController {
         }
     }
 
-    func list(_ request: Request, context: APIContext) async throws -> ShowingsAPI.ShowingList {
-        let query = try ShowingQuery(validating: request.uri.queryParameters)
-        let (showings, total) = try await ShowingStore(database: self.database.sql).list(
-            query, in: try context.workspaceID)
-        return ShowingsAPI.ShowingList(showings: showings.map(ShowingsAPI.ShowingBody.init), total: total)
+    func list(_ request: Request, context: APIContext) async throws -> Response {
+        try await self.lists.respond(to: request, context: context) {
+            let query = try ShowingQuery(validating: request.uri.queryParameters)
+            let (showings, total) = try await ShowingStore(database: self.database.sql).list(
+                query, in: try context.workspaceID)
+            return try ListResponseCache.json(
+                ShowingsAPI.ShowingList(showings: showings.map(ShowingsAPI.ShowingBody.init), total: total))
+        }
     }
 
     func show(_ request: Request, context: APIContext) async throws -> ShowingsAPI.ShowingBody {

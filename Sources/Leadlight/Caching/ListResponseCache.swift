@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+
+/// The answers of the list endpoints (`GET /api/v1/leads`, `/clients`, `/listings`, `/showings`, `/products`)
+/// through a `ReadCache`, keyed by workspace, path and query string. A query is checked inside `read`, so only
+/// valid ones are kept.
+struct ListResponseCache: Sendable {
+    let cache: ReadCache<ByteBuffer>
+
+    func respond(
+        to request: Request,
+        context: APIContext,
+        read: () async throws -> ByteBuffer
+    ) async throws -> Response {
+        let key = "\(try context.workspaceID.rawValue) \(request.uri.path)?\(request.uri.query ?? "")"
+        let body = try await self.cache.value(for: key, read: read)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
+    /// `value` as the API writes every answer.
+    static func json(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(data: try LeadlightJSON.encoder().encode(value))
+    }
+}
