@@ -1,7 +1,7 @@
 /// A first-come, first-served lock for async code: the holder may suspend while holding it.
 ///
-/// SQLite allows one writer at a time; queueing our own writers here, instead of letting them spin in
-/// SQLite's busy handler on the thread pool, is what keeps concurrent requests from seeing "database is locked".
+/// SQLite allows one writer at a time; `SQLiteWriteBatcher` holds this lock while a batch of transactions runs,
+/// and closing the database takes it to wait for the last batch.
 actor AsyncLock {
     private var isLocked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []

@@ -1,11 +1,14 @@
 import Synchronization
 
-/// Rings after a committed write transaction of this process that asked for it (`ringAfterCommit()`), so
-/// work waiting on the rows it wrote (webhook deliveries) starts at once instead of at its next poll.
-/// Rings are coalesced: a listener that is busy sees one.
+/// What a write transaction of this process tells the rest of it once it has ended:
+/// - it rings, if it asked (`ringAfterCommit()`), so work waiting on the rows it wrote (webhook deliveries)
+///   starts at once instead of at its next poll. Rings are coalesced: a listener that is busy sees one.
+/// - it advances `keyWrites`, if it changed API keys (`keysChanged()`), so keys cached in memory are read again.
 package final class CommitSignal: Sendable {
     private let listeners = Mutex<[Int: AsyncStream<Void>.Continuation]>([:])
     private let nextID = Atomic<Int>(0)
+    /// Advances after each transaction that changed API keys (`ReadCache` of keys builds on it).
+    package let keyWrites = WriteGeneration()
 
     package init() {}
 
@@ -25,9 +28,16 @@ package final class CommitSignal: Sendable {
         Self.currentTransaction?.wantsRing.store(true, ordering: .relaxed)
     }
 
+    /// Called inside a transaction that changes API keys (revokes one, records its use): keys cached in memory
+    /// are read again once it has ended. Does nothing outside `LeadlightDatabase.transaction`.
+    static func keysChanged() {
+        Self.currentTransaction?.changedKeys.store(true, ordering: .relaxed)
+    }
+
     /// Runs a transaction's body, then rings if the body asked and returned normally (the caller commits first).
-    func run<T>(_ body: () async throws -> T) async throws -> T {
+    func run<T>(_ body: () async throws -> T) async rethrows -> T {
         let transaction = Transaction()
+        defer { if transaction.changedKeys.load(ordering: .relaxed) { self.keyWrites.advance() } }
         let result = try await Self.$currentTransaction.withValue(transaction) { try await body() }
         if transaction.wantsRing.load(ordering: .relaxed) { self.ring() }
         return result
@@ -43,5 +53,6 @@ package final class CommitSignal: Sendable {
 
     private final class Transaction: Sendable {
         let wantsRing = Atomic<Bool>(false)
+        let changedKeys = Atomic<Bool>(false)
     }
 }

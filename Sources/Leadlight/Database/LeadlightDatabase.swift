@@ -18,14 +18,14 @@ package struct LeadlightDatabase: Sendable {
     package let dialect: DatabaseDialect
     /// For reads. Stores constructed on it must not be used for multi-statement writes.
     package let sql: any SQLDatabase
-    private let backend: Backend
     /// Rings after each committed `transaction` that queued webhook deliveries.
-    package let commits = CommitSignal()
+    package let commits: CommitSignal
     /// Advances after each `transaction`, so reads cached in memory know when this process wrote since.
     package let writes = WriteGeneration()
+    private let backend: Backend
 
     private enum Backend: Sendable {
-        case sqlite(readers: SQLiteReaders, writer: SQLiteConnection, lock: AsyncLock)
+        case sqlite(readers: SQLiteReaders, writer: SQLiteConnection, lock: AsyncLock, batcher: SQLiteWriteBatcher)
         case postgres(lender: PostgresLender, run: Task<Void, Never>)
     }
 
@@ -85,13 +85,17 @@ package struct LeadlightDatabase: Sendable {
                 readers.append(reader)
             }
             let lender = SQLiteReaders(connections: readers)
+            let lock = AsyncLock()
+            let commits = CommitSignal()
+            let batcher = SQLiteWriteBatcher(session: writer.sql(queryLogLevel: .trace), lock: lock, commits: commits)
             return LeadlightDatabase(
                 dialect: .sqlite,
                 sql: PooledSQLDatabase(
                     lender: lender, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
                     dialect: SQLiteDialect()
                 ),
-                backend: .sqlite(readers: lender, writer: writer, lock: AsyncLock())
+                commits: commits,
+                backend: .sqlite(readers: lender, writer: writer, lock: lock, batcher: batcher)
             )
         } catch {
             for connection in connections { try? await connection.close() }
@@ -122,6 +126,7 @@ package struct LeadlightDatabase: Sendable {
                 lender: lender, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
                 dialect: PostgresDialect()
             ),
+            commits: CommitSignal(),
             backend: .postgres(lender: lender, run: run)
         )
     }
@@ -144,12 +149,8 @@ package struct LeadlightDatabase: Sendable {
     {
         defer { self.writes.advance() }
         switch self.backend {
-        case .sqlite(_, let writer, let lock):
-            return try await self.commits.run {
-                try await lock.withLock {
-                    try await Self.run(body, on: writer.sql(queryLogLevel: .trace), begin: "BEGIN IMMEDIATE")
-                }
-            }
+        case .sqlite(_, _, _, let batcher):
+            return try await batcher.transaction(body)
         case .postgres(let lender, _):
             return try await self.commits.run {
                 try await lender.withConnection { connection in
@@ -183,7 +184,7 @@ package struct LeadlightDatabase: Sendable {
     /// Closes every connection; afterwards every query fails. Safe to call more than once.
     package func close() async {
         switch self.backend {
-        case .sqlite(let readers, let writer, let lock):
+        case .sqlite(let readers, let writer, let lock, _):
             // Behind the write lock, so a running transaction finishes first. Closing twice is harmless.
             _ = try? await lock.withLock {
                 for reader in readers.connections { try? await reader.close() }
