@@ -1,7 +1,8 @@
 import Foundation
 import SQLKit
 
-/// Every query that touches `api_keys`.
+/// Every query that touches `api_keys`. Writes that change a stored key say so (`CommitSignal.keysChanged()`),
+/// so keys cached in memory are read again: run them in `LeadlightDatabase.transaction`.
 package struct APIKeyStore: Sendable {
     let database: any SQLDatabase
 
@@ -40,6 +41,7 @@ package struct APIKeyStore: Sendable {
     /// Records use, at most once per `interval`, so authentication is not a write on every request.
     func recordUse(of id: APIKey.ID, at now: Date, interval: TimeInterval) async throws {
         let threshold = now.addingTimeInterval(-interval).millisecondsSince1970
+        CommitSignal.keysChanged()
         try await self.database.update("api_keys")
             .set("last_used_at", to: now.millisecondsSince1970)
             .where("id", .equal, id.rawValue)
@@ -66,6 +68,7 @@ package struct APIKeyStore: Sendable {
 
     /// Revokes the key (a no-op when it already is) and returns it; nil when the workspace has no such key.
     package func revoke(_ id: APIKey.ID, in workspace: Workspace.ID, at now: Date) async throws -> APIKey? {
+        CommitSignal.keysChanged()
         try await self.database.update("api_keys")
             .set("revoked_at", to: now.millisecondsSince1970)
             .where("workspace_id", .equal, workspace.rawValue)

@@ -41,7 +41,8 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
 
     let lists = ListResponseCache(
         cache: ReadCache(window: configuration.readCacheWindow, writes: database.writes))
-    let keys = ReadCache<APIKey>(window: configuration.readCacheWindow, writes: database.writes)
+    // Keys are read again after a transaction that changed one, not after every write.
+    let keys = ReadCache<APIKey>(window: configuration.readCacheWindow, writes: database.commits.keyWrites)
 
     let router = Router(context: APIContext.self)
     router.add(middleware: RequestIDMiddleware())

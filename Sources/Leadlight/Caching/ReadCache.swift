@@ -4,8 +4,9 @@ import Synchronization
 /// trigger, a dashboard refreshing, a sync job paging through) is answered without the database.
 ///
 /// An entry stays good while both hold:
-/// - this process has ended no write transaction since it was read (`WriteGeneration`), so this process's own
-///   changes show at once: a client never reads its own write back stale;
+/// - the `WriteGeneration` it watches has not advanced since it was read (for list answers: any write
+///   transaction of this process; for API keys: one that changed a key), so this process's own changes show at
+///   once: a client never reads its own write back stale;
 /// - it is younger than `window`, the most a change made by *another* process (a second server on one
 ///   PostgreSQL, the CLI beside a server on one SQLite file) can take to show here.
 ///
