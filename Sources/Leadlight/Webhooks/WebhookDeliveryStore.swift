@@ -36,31 +36,6 @@ package struct WebhookDeliveryStore: Sendable {
         return ids
     }
 
-    /// Queues a delivery of `event` (of `type`) to every enabled endpoint of the workspace subscribed to it, in
-    /// one statement: the subscribers are chosen by the database, in the event's transaction, so an endpoint
-    /// registered by another process a moment earlier is never missed. Delivery ids are `dlv_`, ten random
-    /// characters shared by this event's deliveries, and the endpoint id's own random part.
-    func queueToSubscribers(
-        _ event: Event.ID, of type: EventType, in workspace: Workspace.ID, at now: Date
-    ) async throws {
-        guard type != .webhookTest else { return }  // sent to one endpoint, by hand (`queue`)
-        let nowMS = now.millisecondsSince1970
-        let pattern = "% " + type.rawValue.replacingOccurrences(of: "_", with: "\\_") + " %"
-        let queued = try await self.database.raw(
-            """
-            INSERT INTO webhook_deliveries
-                (id, workspace_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at)
-            SELECT 'dlv_' || \(bind: Base62.random(count: 10)) || substr(id, 5), workspace_id, id,
-                \(bind: event.rawValue), 'pending', 0, \(bind: nowMS), \(bind: nowMS)
-            FROM webhook_endpoints
-            WHERE workspace_id = \(bind: workspace.rawValue) AND enabled = \(bind: true)
-                AND (events = '*' OR ' ' || events || ' ' LIKE \(bind: pattern) ESCAPE '\\')
-            RETURNING id
-            """
-        ).all()
-        if !queued.isEmpty { CommitSignal.ringAfterCommit() }  // wake this process's worker once they are visible
-    }
-
     /// Claims up to `limit` due deliveries of enabled endpoints for `worker` until `until`, oldest due first.
     /// Run in a transaction. On PostgreSQL rows another worker is claiming are skipped (`FOR UPDATE SKIP
     /// LOCKED`), so any number of processes share the queue; on SQLite the write transaction serialises claims.

@@ -21,6 +21,7 @@ package struct Migrator: Sendable {
         CreateShowings(),
         CreateWebhooks(),
         IndexListsNewestFirst(),
+        QueueWebhookDeliveriesOnSQLite(),
     ]
 
     let database: LeadlightDatabase
