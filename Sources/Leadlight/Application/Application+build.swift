@@ -40,7 +40,9 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
         }
 
     let lists = ListResponseCache(
-        cache: ReadCache(window: configuration.readCacheWindow, writes: database.writes))
+        cache: ReadCache(
+            window: configuration.readCacheWindow, writes: database.writes, capacity: ListResponseCache.capacityBytes,
+            cost: \.readableBytes))
     // Keys are read again after a transaction that changed one, not after every write.
     let keys = ReadCache<APIKey>(window: configuration.readCacheWindow, writes: database.commits.keyWrites)
 

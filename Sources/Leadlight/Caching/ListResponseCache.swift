@@ -6,6 +6,8 @@ import Hummingbird
 /// valid ones are kept.
 struct ListResponseCache: Sendable {
     let cache: ReadCache<ByteBuffer>
+    /// At most this many bytes of answers are kept (a page of 200 leads is about 80 KB).
+    static let capacityBytes = 32 << 20
 
     func respond(
         to request: Request,

@@ -14,19 +14,27 @@ import Synchronization
 package final class ReadCache<Value: Sendable>: Sendable {
     private struct Entry {
         var value: Value
+        var cost: Int
         var generation: UInt64
         var readAt: ContinuousClock.Instant
     }
 
     let window: Duration
     private let writes: WriteGeneration
+    /// The most the kept values may cost together, by `cost`.
     private let capacity: Int
-    private let entries = Mutex<[String: Entry]>([:])
+    private let cost: @Sendable (Value) -> Int
+    private let entries = Mutex<(byKey: [String: Entry], cost: Int)>(([:], 0))
 
-    package init(window: Duration, writes: WriteGeneration, capacity: Int = 4096) {
+    /// `cost` weighs a value against `capacity` (by default each counts one).
+    package init(
+        window: Duration, writes: WriteGeneration, capacity: Int = 4096,
+        cost: @escaping @Sendable (Value) -> Int = { _ in 1 }
+    ) {
         self.window = window
         self.writes = writes
         self.capacity = capacity
+        self.cost = cost
     }
 
     /// The value for `key`: from memory while it is good, otherwise from `read`, kept for next time.
@@ -34,16 +42,23 @@ package final class ReadCache<Value: Sendable>: Sendable {
         guard self.window > .zero else { return try await read() }
         let generation = self.writes.current  // before reading: a write ending meanwhile makes the entry stale
         let now = ContinuousClock.now
-        if let entry = self.entries.withLock({ $0[key] }), self.isGood(entry, generation: generation, now: now) {
+        if let entry = self.entries.withLock({ $0.byKey[key] }), self.isGood(entry, generation: generation, now: now) {
             return entry.value
         }
         guard let value = try await read() else { return nil }
+        let cost = self.cost(value)
+        guard cost <= self.capacity else { return value }
         self.entries.withLock { entries in
-            if entries.count >= self.capacity {
-                entries = entries.filter { self.isGood($0.value, generation: self.writes.current, now: now) }
-                if entries.count >= self.capacity { entries.removeAll(keepingCapacity: true) }
+            if let replaced = entries.byKey.removeValue(forKey: key) { entries.cost -= replaced.cost }
+            if entries.cost + cost > self.capacity {
+                // make room: drop what is stale; if that is not enough, start afresh
+                let current = self.writes.current
+                entries.byKey = entries.byKey.filter { self.isGood($0.value, generation: current, now: now) }
+                entries.cost = entries.byKey.values.reduce(0) { $0 + $1.cost }
+                if entries.cost + cost > self.capacity { entries = ([:], 0) }
             }
-            entries[key] = Entry(value: value, generation: generation, readAt: now)
+            entries.byKey[key] = Entry(value: value, cost: cost, generation: generation, readAt: now)
+            entries.cost += cost
         }
         return value
     }

@@ -67,13 +67,22 @@ import Testing
         #expect(try await off.value(for: "a") { reads.read("two") } == "two")
     }
 
-    @Test func aFullCacheMakesRoomAndKeepsTheNewest() async throws {
+    @Test func aFullCacheDropsWhatIsStaleFirstAndNeverKeepsMoreThanItsCapacity() async throws {
         let writes = WriteGeneration()
-        let cache = ReadCache<String>(window: .seconds(60), writes: writes, capacity: 3)
-        for key in ["a", "b", "c", "d", "e"] { _ = try await cache.value(for: key) { key } }
+        let cache = ReadCache<String>(window: .seconds(60), writes: writes, capacity: 10, cost: \.count)
         let reads = Reads()
-        #expect(try await cache.value(for: "e") { reads.read("again") } == "e")
-        #expect(reads.total == 0, "the newest entry survives the clearing")
+        _ = try await cache.value(for: "a") { "aaaa" }  // 4
+        writes.advance()  // "a" is stale now
+        _ = try await cache.value(for: "b") { "bbbb" }  // 8 in all
+        _ = try await cache.value(for: "c") { "cccc" }  // over 10: the stale "a" goes, "b" stays
+        #expect(try await cache.value(for: "b") { reads.read("again") } == "bbbb")
+        #expect(try await cache.value(for: "c") { reads.read("again") } == "cccc")
+        #expect(reads.total == 0)
+        _ = try await cache.value(for: "d") { "dddd" }  // nothing stale to drop: start afresh with "d"
+        #expect(try await cache.value(for: "d") { reads.read("again") } == "dddd")
+        #expect(try await cache.value(for: "b") { reads.read("read again") } == "read again")
+        #expect(try await cache.value(for: "huge") { reads.read("far more than ten") } == "far more than ten")
+        #expect(try await cache.value(for: "huge") { reads.read("never kept") } == "never kept")
     }
 
     /// A lead list and an API key through the real server: this process's writes show on the next request,
