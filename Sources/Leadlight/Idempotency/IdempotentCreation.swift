@@ -15,6 +15,23 @@ struct IdempotentCreation: Sendable {
     static let header = HTTPField.Name("Idempotency-Key")!
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
 
+    /// What a retry must repeat to be the same request: the method, the path and the body's parameters. Like
+    /// Stripe, parameters are compared, not bytes: the JSON is read and written again with its keys sorted, so a
+    /// client that encodes the same object in another key order or spacing on its retry is not refused.
+    static func fingerprint(_ method: String, _ path: String, body: ByteBuffer) -> String {
+        var input = Data("\(method) \(path)\n".utf8)
+        let bytes = Data(body.readableBytesView)
+        if let object = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]),
+            let canonical = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+        {
+            input.append(canonical)
+        } else {
+            input.append(bytes)
+        }
+        return Hex.encode(SHA256.hash(data: input))
+    }
+
     /// Runs `create` in one transaction with the key's record, or replays the recorded answer.
     /// `create` returns the status and body of the answer; it must write only through the transaction given.
     func respond(
@@ -38,9 +55,7 @@ struct IdempotentCreation: Sendable {
             }
         }
         let workspace = try context.workspaceID
-        var hashInput = Data("\(request.method.rawValue) \(request.uri.path)\n".utf8)
-        hashInput.append(contentsOf: body.readableBytesView)
-        let requestHash = Hex.encode(SHA256.hash(data: hashInput))
+        let requestHash = Self.fingerprint(request.method.rawValue, request.uri.path, body: body)
         // Two requests with one key at once: on PostgreSQL both may create, but only one can record the key;
         // the other's transaction fails on the primary key, is rolled back whole, and replays on the next pass.
         var attempt = 0
