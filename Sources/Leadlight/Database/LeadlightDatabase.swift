@@ -176,6 +176,29 @@ package struct LeadlightDatabase: Sendable {
         }
     }
 
+    /// Runs `onNotification` for each PostgreSQL `NOTIFY` on `channel`, from any process, until the calling task is
+    /// cancelled; a lost connection is opened again after a second. On SQLite there are no notifications: it
+    /// returns once cancelled.
+    package func listen(on channel: String, logger: Logger, _ onNotification: @escaping @Sendable () -> Void) async {
+        guard case .postgres(let lender, _) = self.backend else {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            return
+        }
+        while !Task.isCancelled {
+            do {
+                try await lender.client.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        for try await _ in notifications { onNotification() }
+                    }
+                }
+            } catch  where !Task.isCancelled {
+                logger.warning("Listening for \(channel) failed; trying again: \(String(reflecting: error))")
+                onNotification()  // anything sent while not listening is picked up by the wake-up
+                try? await Task.sleep(for: .seconds(1))
+            } catch {}
+        }
+    }
+
     /// Checks that the database answers, for `/readyz`.
     package func ping() async throws {
         _ = try await self.sql.raw("SELECT 1 AS one").first()

@@ -39,14 +39,19 @@ package struct Outbox: Sendable {
                         \(bind: event.data), \(bind: now.millisecondsSince1970))
                     RETURNING id
                 )
-                INSERT INTO webhook_deliveries
-                    (id, workspace_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at)
-                SELECT 'dlv_' || substr(event.id, 5) || substr(e.id, 5), e.workspace_id, e.id, event.id, 'pending',
-                    0, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970)
-                FROM webhook_endpoints e CROSS JOIN event
-                WHERE e.workspace_id = \(bind: workspace.rawValue) AND e.enabled = TRUE
-                    AND (e.events = '*' OR ' ' || e.events || ' ' LIKE \(bind: pattern) ESCAPE '\\')
-                RETURNING id
+                , queued AS (
+                    INSERT INTO webhook_deliveries
+                        (id, workspace_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at)
+                    SELECT 'dlv_' || substr(event.id, 5) || substr(e.id, 5), e.workspace_id, e.id, event.id,
+                        'pending', 0, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970)
+                    FROM webhook_endpoints e CROSS JOIN event
+                    WHERE e.workspace_id = \(bind: workspace.rawValue) AND e.enabled = TRUE
+                        AND (e.events = '*' OR ' ' || e.events || ' ' LIKE \(bind: pattern) ESCAPE '\\')
+                    RETURNING id
+                )
+                -- wakes every worker process at commit (one notification per transaction, however many rows)
+                SELECT id, pg_notify(\(bind: WebhookDeliveryStore.notificationChannel), '')::text AS notified
+                FROM queued
                 """
             ).all()
             if !queued.isEmpty { CommitSignal.ringAfterCommit() }  // wake this process's worker once they are visible

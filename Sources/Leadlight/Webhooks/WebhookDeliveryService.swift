@@ -7,7 +7,8 @@ import Synchronization
 /// The delivery worker: claims due deliveries, sends them, records each attempt and schedules retries.
 ///
 /// Runs inside `leadlight serve` and alone as `leadlight worker`; any number of them share one database. It
-/// wakes when this process commits new deliveries and otherwise every `pollInterval`. Up to `concurrency`
+/// wakes when this process commits new deliveries, on PostgreSQL when any process does (`NOTIFY`), and otherwise
+/// every `pollInterval` (retries coming due, and on SQLite another process's commits). Up to `concurrency`
 /// attempts are in flight at once; finished ones are recorded together in one transaction. On graceful
 /// shutdown it stops claiming, lets the attempts in flight finish (each has its timeout), records them and
 /// releases anything it still holds. A worker killed outright holds its claims until their lease runs out;
@@ -54,6 +55,14 @@ package struct WebhookDeliveryService: Service {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await _ in commits { wake.yield() }
+            }
+            if self.database.dialect == .postgres {
+                // another process's commits (a server beside this worker) arrive as notifications
+                group.addTask {
+                    await self.database.listen(on: WebhookDeliveryStore.notificationChannel, logger: self.logger) {
+                        wake.yield()
+                    }
+                }
             }
             group.addTask {
                 while !Task.isCancelled {

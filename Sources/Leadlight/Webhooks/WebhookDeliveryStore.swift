@@ -10,6 +10,9 @@ package struct WebhookDeliveryStore: Sendable {
         self.database = database
     }
 
+    /// On PostgreSQL, queueing deliveries notifies this channel at commit, and every worker process listens to it.
+    static let notificationChannel = "leadlight_webhook_deliveries"
+
     /// Queues the event for each endpoint, due at once. Called in the transaction that records the event (or,
     /// to redeliver it by hand, later).
     @discardableResult
@@ -33,6 +36,10 @@ package struct WebhookDeliveryStore: Sendable {
                 }
             )
             .run()
+        if DatabaseDialect(of: self.database) == .postgres {
+            try await self.database.raw("SELECT pg_notify(\(bind: Self.notificationChannel), '')::text AS notified")
+                .run()
+        }
         return ids
     }
 

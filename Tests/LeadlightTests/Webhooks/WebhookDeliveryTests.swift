@@ -10,7 +10,10 @@ import Testing
 @Suite struct WebhookDeliveryTests {
     @Test(arguments: TestDatabase.available)
     func aReceiverDownForAWhileGetsEveryEventWithRetriesSpacedAsScheduled(on database: TestDatabase) async throws {
-        let waits: [Duration] = [.milliseconds(300), .milliseconds(600), .milliseconds(1200), .milliseconds(2400)]
+        // (the last waits are room for a loaded machine: the receiver is down for 1.5 s)
+        let waits: [Duration] = [
+            .milliseconds(300), .milliseconds(600), .milliseconds(1200), .milliseconds(2400), .milliseconds(4800),
+        ]
         try await withWebhookApp(
             database, configure: { $0.webhooks.retrySchedule = WebhookRetrySchedule(waits: waits, jitter: 0.2) }
         ) { client, key, receiver, _ in
@@ -208,9 +211,9 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func anEndpointFailingForLongerThanAllowedIsDisabledAndSaysWhy(on database: TestDatabase) async throws {
         let configure: (inout LeadlightConfiguration) -> Void = {
-            // failing for 2 s disables it; retries every 300 ms keep failing for longer than that
-            $0.webhooks.disableAfter = .seconds(2)
-            $0.webhooks.retrySchedule = WebhookRetrySchedule(waits: Array(repeating: .milliseconds(300), count: 20))
+            // failing for 4 s disables it; retries every 300 ms keep failing for longer than that
+            $0.webhooks.disableAfter = .seconds(4)
+            $0.webhooks.retrySchedule = WebhookRetrySchedule(waits: Array(repeating: .milliseconds(300), count: 40))
         }
         try await withWebhookApp(database, configure: configure) { client, key, receiver, _ in
             receiver.answer(.init(status: .internalServerError))

@@ -8,6 +8,7 @@ import HummingbirdTesting
 /// Settings that keep webhook tests fast: loopback targets allowed, quick polls, short retries and timeouts.
 func fastWebhooks(_ configuration: inout LeadlightConfiguration) {
     configuration.webhooks.allowPrivateTargets = true
+    configuration.rateLimitPerMinute = 100_000  // these tests poll the delivery log often
     configuration.webhooks.pollInterval = .milliseconds(50)
     configuration.webhooks.timeout = .seconds(1)
     configuration.webhooks.claimLease = .seconds(3)
