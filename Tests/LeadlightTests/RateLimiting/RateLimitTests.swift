@@ -67,4 +67,32 @@ import Testing
         }
         #expect(try LeadlightConfiguration(environment: [:]).rateLimitPerMinute == 100)
     }
+
+    /// The shared limiter counts concurrent requests together, and still gives each its own count: as many
+    /// allowed as the limit, not one more, whatever the interleaving.
+    @Test(arguments: TestDatabase.available)
+    func concurrentRequestsAreCountedTogetherAndEachGetsItsOwnCount(on database: TestDatabase) async throws {
+        try await database.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { opened in
+                try await Migrator(database: opened).migrate(logger: TestDatabase.logger)
+                let limiter = DatabaseRateLimiter(database: opened.sql)
+                let now = Date()
+                let decisions = try await withThrowingTaskGroup(of: RateLimitDecision.self) { group in
+                    for _ in 0..<60 {
+                        group.addTask { try await limiter.consume(bucket: "key:concurrent", limit: 25, now: now) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(decisions.map(\.count).sorted() == Array(1...60))
+                #expect(decisions.filter(\.isAllowed).count == 25)
+                let next = try await limiter.consume(bucket: "key:concurrent", limit: 25, now: now)
+                #expect(next.count == 61 && !next.isAllowed)
+                let other = try await limiter.consume(bucket: "key:other", limit: 25, now: now)
+                #expect(other.count == 1, "buckets are counted apart")
+                let later = try await limiter.consume(
+                    bucket: "key:concurrent", limit: 25, now: now.addingTimeInterval(60))
+                #expect(later.count == 1, "a new window starts afresh")
+            }
+        }
+    }
 }
