@@ -49,7 +49,9 @@ import Testing
         let exit = LeadlightProcess.exitStatus(of: shell)
         try shell.run()
         let handle = pipe.fileHandleForReading
-        let code = await LeadlightProcess.blocking { String(decoding: handle.readDataToEndOfFile(), as: UTF8.self) }
+        let code = await LeadlightProcess.blocking {
+            String(decoding: LeadlightProcess.readToEnd(handle), as: UTF8.self)
+        }
         _ = await LeadlightProcess.wait(exit)
         return UInt(code) ?? 0
     }

@@ -53,8 +53,8 @@ enum ExternalTool {
         }
         let outHandle = stdout.fileHandleForReading
         let errHandle = stderr.fileHandleForReading
-        async let err = LeadlightProcess.blocking { errHandle.readDataToEndOfFile() }
-        let out = await LeadlightProcess.blocking { outHandle.readDataToEndOfFile() }
+        async let err = LeadlightProcess.blocking { LeadlightProcess.readToEnd(errHandle) }
+        let out = await LeadlightProcess.blocking { LeadlightProcess.readToEnd(outHandle) }
         let status = await LeadlightProcess.wait(exit)
         let errors = String(decoding: await err, as: UTF8.self)
         guard status == 0 else { throw Failed(name: name, status: status, stderr: errors) }

@@ -51,8 +51,8 @@ enum LeadlightProcess {
         try process.run()
         let outHandle = stdout.fileHandleForReading
         let errHandle = stderr.fileHandleForReading
-        async let err = blocking { errHandle.readDataToEndOfFile() }
-        let out = await blocking { outHandle.readDataToEndOfFile() }
+        async let err = blocking { Self.readToEnd(errHandle) }
+        let out = await blocking { Self.readToEnd(outHandle) }
         return Result(
             status: await Self.wait(exit), stdout: String(decoding: out, as: UTF8.self),
             stderr: String(decoding: await err, as: UTF8.self)
@@ -72,6 +72,25 @@ enum LeadlightProcess {
     static func wait(_ exit: AsyncStream<Int32>) async -> Int32 {
         for await status in exit { return status }
         return -1
+    }
+
+    /// Everything left in a pipe, read with `read(2)`. Foundation's `readDataToEndOfFile()` and `availableData`
+    /// crash (`try!`) when a signal interrupts the read (EINTR), which child processes ending make likely here.
+    static func readToEnd(_ handle: FileHandle) -> Data {
+        var data = Data()
+        while let chunk = Self.readChunk(handle) { data.append(chunk) }
+        return data
+    }
+
+    /// The next bytes from a pipe, waiting for some; nil at its end (or on a read error).
+    static func readChunk(_ handle: FileHandle) -> Data? {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            if count > 0 { return Data(buffer[0..<count]) }
+            if count < 0, errno == EINTR { continue }
+            return nil
+        }
     }
 
     /// Runs blocking work on a Dispatch thread, keeping Swift's cooperative pool free.

@@ -34,8 +34,7 @@ struct LongRunningProcess: Sendable {
             var text = ""
             let deadline = Date().addingTimeInterval(120)
             while Date() < deadline, !started(text) {
-                let chunk = outHandle.availableData
-                if chunk.isEmpty { break }  // the process ended
+                guard let chunk = LeadlightProcess.readChunk(outHandle) else { break }  // the process ended
                 text += String(decoding: chunk, as: UTF8.self)
             }
             return text
