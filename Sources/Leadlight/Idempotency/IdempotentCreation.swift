@@ -32,6 +32,13 @@ struct IdempotentCreation: Sendable {
         return Hex.encode(SHA256.hash(data: input))
     }
 
+    /// The fingerprint as first recorded: the body's bytes as sent.
+    static func bytesFingerprint(_ method: String, _ path: String, body: ByteBuffer) -> String {
+        var input = Data("\(method) \(path)\n".utf8)
+        input.append(contentsOf: body.readableBytesView)
+        return Hex.encode(SHA256.hash(data: input))
+    }
+
     /// Runs `create` in one transaction with the key's record, or replays the recorded answer.
     /// `create` returns the status and body of the answer; it must write only through the transaction given.
     func respond(
@@ -56,6 +63,8 @@ struct IdempotentCreation: Sendable {
         }
         let workspace = try context.workspaceID
         let requestHash = Self.fingerprint(request.method.rawValue, request.uri.path, body: body)
+        // Keys recorded before fingerprints compared parameters hashed the bytes; they are at most a day old.
+        let bytesHash = Self.bytesFingerprint(request.method.rawValue, request.uri.path, body: body)
         // Two requests with one key at once: on PostgreSQL both may create, but only one can record the key;
         // the other's transaction fails on the primary key, is rolled back whole, and replays on the next pass.
         var attempt = 0
@@ -66,7 +75,7 @@ struct IdempotentCreation: Sendable {
                 let (status, answer, replayed) = try await self.database.transaction { tx in
                     if let recorded = try await Self.recorded(key, in: workspace, on: tx) {
                         if now.timeIntervalSince(recorded.createdAt) < Self.window {
-                            guard recorded.requestHash == requestHash else {
+                            guard recorded.requestHash == requestHash || recorded.requestHash == bytesHash else {
                                 throw APIError.conflict(
                                     "This Idempotency-Key was already used with a different request.",
                                     code: "idempotency_key_reused"

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SQLKit
 import Testing
 
 @testable import Leadlight
@@ -91,5 +92,33 @@ import Testing
         #expect(fingerprint(#"{"name": "Jane", "tags": ["a", "b"], "price": 2.5}"#, path: "/api/v1/clients") != first)
         #expect(fingerprint("not json") == fingerprint("not json"))
         #expect(fingerprint("not json") != fingerprint("not json "), "what is not JSON is compared as bytes")
+    }
+
+    /// A key recorded before retries were compared by parameters (its hash is of the bytes) still replays.
+    @Test(arguments: TestDatabase.available)
+    func aKeyRecordedFromTheBytesStillReplays(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let provisioned = try await seed.workspace()
+            let body = #"{"name": "Before the upgrade"}"#
+            let answer = #"{"success":true,"leadId":"lead_recordedBeforeUpgrade1"}"#
+            try await seed.database.sql.insert(into: "idempotency_keys")
+                .columns(
+                    "workspace_id", "idempotency_key", "request_hash", "status_code", "response_body", "created_at"
+                )
+                .values(
+                    SQLBind(provisioned.workspace.id.rawValue), SQLBind("old-key"),
+                    SQLBind(
+                        IdempotentCreation.bytesFingerprint("POST", "/api/v1/leads", body: ByteBuffer(string: body))),
+                    SQLBind(201), SQLBind(answer), SQLBind(Date().millisecondsSince1970)
+                )
+                .run()
+            try await app.test(.router) { client in
+                let retried = try await client.send(
+                    .post, "/api/v1/leads", body: Data(body.utf8), key: provisioned.apiKey.value,
+                    headers: [HTTPField.Name("Idempotency-Key")!: "old-key"])
+                #expect(retried.status == .created)
+                #expect(String(buffer: retried.body) == answer)
+            }
+        }
     }
 }
