@@ -20,7 +20,7 @@ struct BenchServer {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = PipeReader.readToEnd(output.fileHandleForReading)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw BenchError("leadlight \(arguments.first ?? "") failed") }
         return String(decoding: data, as: UTF8.self)
@@ -41,8 +41,9 @@ struct BenchServer {
         try process.run()
         var text = ""
         while !text.contains(ready) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw BenchError("leadlight \(arguments[0]) did not start") }
+            guard let chunk = PipeReader.readChunk(output.fileHandleForReading) else {
+                throw BenchError("leadlight \(arguments[0]) did not start")
+            }
             text += String(decoding: chunk, as: UTF8.self)
         }
         let address = text.split(separator: "\n").first { $0.hasPrefix("Leadlight is listening on http://") }

@@ -103,7 +103,7 @@ struct LeadsBenchmark {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = PipeReader.readToEnd(output.fileHandleForReading)
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
         FileHandle.standardError.write(Data(text.utf8))
