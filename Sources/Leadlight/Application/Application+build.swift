@@ -41,7 +41,8 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
 
     let lists = ListResponseCache(
         cache: ReadCache(
-            window: configuration.readCacheWindow, writes: database.writes, capacity: ListResponseCache.capacityBytes,
+            window: configuration.readCacheWindow, writes: database.commits.writes,
+            capacity: ListResponseCache.capacityBytes,
             cost: \.readableBytes))
     // Keys are read again after a transaction that changed one, not after every write.
     let keys = ReadCache<APIKey>(window: configuration.readCacheWindow, writes: database.commits.keyWrites)

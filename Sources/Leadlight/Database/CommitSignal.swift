@@ -3,10 +3,13 @@ import Synchronization
 /// What a write transaction of this process tells the rest of it once it has ended:
 /// - it rings, if it asked (`ringAfterCommit()`), so work waiting on the rows it wrote (webhook deliveries)
 ///   starts at once instead of at its next poll. Rings are coalesced: a listener that is busy sees one.
-/// - it advances `keyWrites`, if it changed API keys (`keysChanged()`), so keys cached in memory are read again.
+/// - it advances `writes`, so reads cached in memory (`ReadCache`) know this process wrote since, and
+///   `keyWrites` too if it changed API keys (`keysChanged()`), so cached keys are read again.
 package final class CommitSignal: Sendable {
     private let listeners = Mutex<[Int: AsyncStream<Void>.Continuation]>([:])
     private let nextID = Atomic<Int>(0)
+    /// Advances after each write transaction, committed or not (list answers are cached on it).
+    package let writes = WriteGeneration()
     /// Advances after each transaction that changed API keys (`ReadCache` of keys builds on it).
     package let keyWrites = WriteGeneration()
 
@@ -34,10 +37,14 @@ package final class CommitSignal: Sendable {
         Self.currentTransaction?.changedKeys.store(true, ordering: .relaxed)
     }
 
-    /// Runs a transaction's body, then rings if the body asked and returned normally (the caller commits first).
+    /// Runs a transaction's body (which commits), then rings if the body asked and returned normally; advances
+    /// the write generations however it ended.
     func run<T>(_ body: () async throws -> T) async rethrows -> T {
         let transaction = Transaction()
-        defer { if transaction.changedKeys.load(ordering: .relaxed) { self.keyWrites.advance() } }
+        defer {
+            if transaction.changedKeys.load(ordering: .relaxed) { self.keyWrites.advance() }
+            self.writes.advance()
+        }
         let result = try await Self.$currentTransaction.withValue(transaction) { try await body() }
         if transaction.wantsRing.load(ordering: .relaxed) { self.ring() }
         return result

@@ -18,10 +18,9 @@ package struct LeadlightDatabase: Sendable {
     package let dialect: DatabaseDialect
     /// For reads. Stores constructed on it must not be used for multi-statement writes.
     package let sql: any SQLDatabase
-    /// Rings after each committed `transaction` that queued webhook deliveries.
+    /// What each `transaction` tells the rest of the process once it has ended: rings for webhook deliveries,
+    /// write generations for cached reads.
     package let commits: CommitSignal
-    /// Advances after each `transaction`, so reads cached in memory know when this process wrote since.
-    package let writes = WriteGeneration()
     private let backend: Backend
 
     private enum Backend: Sendable {
@@ -147,7 +146,6 @@ package struct LeadlightDatabase: Sendable {
     package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws
         -> T
     {
-        defer { self.writes.advance() }
         switch self.backend {
         case .sqlite(_, _, _, let batcher):
             return try await batcher.transaction(body)
@@ -160,7 +158,8 @@ package struct LeadlightDatabase: Sendable {
         }
     }
 
-    private static func run<T>(
+    /// `body` between `begin` and `COMMIT` on one session, rolled back if anything throws.
+    static func run<T>(
         _ body: (any SQLDatabase) async throws -> T,
         on session: any SQLDatabase,
         begin: String
@@ -178,12 +177,9 @@ package struct LeadlightDatabase: Sendable {
 
     /// Runs `onNotification` for each PostgreSQL `NOTIFY` on `channel`, from any process, until the calling task is
     /// cancelled; a lost connection is opened again after a second. On SQLite there are no notifications: it
-    /// returns once cancelled.
+    /// returns at once.
     package func listen(on channel: String, logger: Logger, _ onNotification: @escaping @Sendable () -> Void) async {
-        guard case .postgres(let lender, _) = self.backend else {
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            return
-        }
+        guard case .postgres(let lender, _) = self.backend else { return }
         while !Task.isCancelled {
             do {
                 try await lender.client.withConnection { connection in

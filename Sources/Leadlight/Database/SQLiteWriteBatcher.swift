@@ -69,28 +69,21 @@ final class SQLiteWriteBatcher: Sendable {
             return
         }
         do {
-            try await self.session.raw("BEGIN IMMEDIATE").run()
-            var results: [any Sendable] = []
-            for job in batch { results.append(try await job.body(self.session)) }
-            try await self.session.raw("COMMIT").run()
+            let results = try await LeadlightDatabase.run(
+                { session in
+                    var results: [any Sendable] = []
+                    for job in batch { results.append(try await job.body(session)) }
+                    return results
+                }, on: self.session, begin: "BEGIN IMMEDIATE")
             for (job, result) in zip(batch, results) { job.finish(.success(result)) }
         } catch {
-            try? await self.session.raw("ROLLBACK").run()
             for job in batch { job.finish(await self.runAlone(job)) }
         }
     }
 
     private func runAlone(_ job: Job) async -> Result<any Sendable, any Error> {
         do {
-            try await self.session.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await job.body(self.session)
-                try await self.session.raw("COMMIT").run()
-                return .success(result)
-            } catch {
-                try? await self.session.raw("ROLLBACK").run()
-                throw error
-            }
+            return .success(try await LeadlightDatabase.run(job.body, on: self.session, begin: "BEGIN IMMEDIATE"))
         } catch {
             return .failure(error)
         }

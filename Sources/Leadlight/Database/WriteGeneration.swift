@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Counts this process's write transactions. A value read before a query and still current afterwards means
-/// no transaction of this process has ended since: what the query read is still what the database holds, as
+/// Counts this process's write transactions (all of them, or those that changed API keys: `CommitSignal`). A
+/// value read before a query and still current afterwards means no such transaction has ended since: what the query read is still what the database holds, as
 /// far as this process's own writes go (`ReadCache` builds on this).
 package final class WriteGeneration: Sendable {
     private let value = Atomic<UInt64>(0)

@@ -56,12 +56,10 @@ package struct WebhookDeliveryService: Service {
             group.addTask {
                 for await _ in commits { wake.yield() }
             }
-            if self.database.dialect == .postgres {
-                // another process's commits (a server beside this worker) arrive as notifications
-                group.addTask {
-                    await self.database.listen(on: WebhookDeliveryStore.notificationChannel, logger: self.logger) {
-                        wake.yield()
-                    }
+            group.addTask {
+                // on PostgreSQL another process's commits (a server beside this worker) arrive as notifications
+                await self.database.listen(on: WebhookDeliveryStore.notificationChannel, logger: self.logger) {
+                    wake.yield()
                 }
             }
             group.addTask {
@@ -104,9 +102,9 @@ package struct WebhookDeliveryService: Service {
         let now = self.clock.now
         let until = now.addingTimeInterval(Double(self.configuration.effectiveClaimLease / .milliseconds(1)) / 1000)
         do {
-            return try await self.database.transaction { [workerID, dialect = self.database.dialect] tx in
+            return try await self.database.transaction { [workerID] tx in
                 try await WebhookDeliveryStore(database: tx).claimDue(
-                    limit: limit, by: workerID, until: until, now: now, dialect: dialect
+                    limit: limit, by: workerID, until: until, now: now
                 )
             }
         } catch {
