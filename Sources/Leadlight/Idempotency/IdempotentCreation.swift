@@ -19,24 +19,20 @@ struct IdempotentCreation: Sendable {
     /// Stripe, parameters are compared, not bytes: the JSON is read and written again with its keys sorted, so a
     /// client that encodes the same object in another key order or spacing on its retry is not refused.
     static func fingerprint(_ method: String, _ path: String, body: ByteBuffer) -> String {
-        var input = Data("\(method) \(path)\n".utf8)
         let bytes = Data(body.readableBytesView)
-        if let object = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]),
-            let canonical = try? JSONSerialization.data(
-                withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
-        {
-            input.append(canonical)
-        } else {
-            input.append(bytes)
+        let canonical = (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])).flatMap {
+            try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .fragmentsAllowed])
         }
-        return Hex.encode(SHA256.hash(data: input))
+        return Self.hash(method, path, canonical ?? bytes)
     }
 
     /// The fingerprint as first recorded: the body's bytes as sent.
     static func bytesFingerprint(_ method: String, _ path: String, body: ByteBuffer) -> String {
-        var input = Data("\(method) \(path)\n".utf8)
-        input.append(contentsOf: body.readableBytesView)
-        return Hex.encode(SHA256.hash(data: input))
+        Self.hash(method, path, Data(body.readableBytesView))
+    }
+
+    private static func hash(_ method: String, _ path: String, _ payload: Data) -> String {
+        Hex.encode(SHA256.hash(data: Data("\(method) \(path)\n".utf8) + payload))
     }
 
     /// Runs `create` in one transaction with the key's record, or replays the recorded answer.
