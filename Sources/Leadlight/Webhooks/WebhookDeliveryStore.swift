@@ -47,9 +47,10 @@ package struct WebhookDeliveryStore: Sendable {
     /// Run in a transaction. On PostgreSQL rows another worker is claiming are skipped (`FOR UPDATE SKIP
     /// LOCKED`), so any number of processes share the queue; on SQLite the write transaction serialises claims.
     func claimDue(
-        limit: Int, by worker: String, until: Date, now: Date, dialect: DatabaseDialect
+        limit: Int, by worker: String, until: Date, now: Date
     ) async throws -> [ClaimedWebhookDelivery] {
-        let skipLocked: SQLQueryString = dialect == .postgres ? "FOR UPDATE OF d SKIP LOCKED" : ""
+        let skipLocked: SQLQueryString =
+            DatabaseDialect(of: self.database) == .postgres ? "FOR UPDATE OF d SKIP LOCKED" : ""
         let nowMS = now.millisecondsSince1970
         let claimed = try await self.database.raw(
             """
