@@ -27,7 +27,7 @@ enum ExternalTool {
         process.arguments = ["-c", "import standardwebhooks"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
+        guard (try? LeadlightProcess.launch(process)) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }
@@ -45,7 +45,7 @@ enum ExternalTool {
         process.standardOutput = stdout
         process.standardError = stderr
         let exit = LeadlightProcess.exitStatus(of: process)
-        try process.run()
+        try LeadlightProcess.launch(process)
         let inHandle = stdin.fileHandleForWriting
         await LeadlightProcess.blocking {
             inHandle.write(input)

@@ -48,7 +48,7 @@ enum LeadlightProcess {
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
         let exit = Self.exitStatus(of: process)
-        try process.run()
+        try Self.launch(process)
         let outHandle = stdout.fileHandleForReading
         let errHandle = stderr.fileHandleForReading
         async let err = blocking { Self.readToEnd(errHandle) }
@@ -73,6 +73,14 @@ enum LeadlightProcess {
         for await status in exit { return status }
         return -1
     }
+
+    /// Starts `process`, one launch at a time in this test process: Foundation's `Process.run()` crashed once
+    /// (a bad read inside it) while parallel tests launched children at the same moment.
+    static func launch(_ process: Process) throws {
+        try Self.launches.withLock { try process.run() }
+    }
+
+    private static let launches = NSLock()
 
     /// Everything left in a pipe, read with `read(2)`. Foundation's `readDataToEndOfFile()` and `availableData`
     /// crash (`try!`) when a signal interrupts the read (EINTR), which child processes ending make likely here.

@@ -28,7 +28,7 @@ struct LongRunningProcess: Sendable {
         process.standardError = try FileHandle(forWritingTo: logFile)
         process.standardInput = FileHandle.nullDevice
         let exit = LeadlightProcess.exitStatus(of: process)
-        try process.run()
+        try LeadlightProcess.launch(process)
         let outHandle = stdout.fileHandleForReading
         let output = await LeadlightProcess.blocking {
             var text = ""
