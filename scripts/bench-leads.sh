@@ -8,9 +8,4 @@ cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && apt-get install -y -qq wrk >&2
 fi
-swift build -c release --scratch-path .build-release --product leadlight >&2
-swift build -c release --scratch-path .build-release --product leadlight-bench >&2
-export LEADLIGHT_PG_DIR="/tmp/leadlight-bench-pg-$$" LEADLIGHT_PG_PORT="${LEADLIGHT_PG_PORT:-55434}"
-pg_url=$(scripts/test-postgres.sh start)
-trap 'scripts/test-postgres.sh stop' EXIT
-.build-release/release/leadlight-bench leads --postgres-url "$pg_url" "$@"
+exec scripts/bench-run.sh leads "$@"
