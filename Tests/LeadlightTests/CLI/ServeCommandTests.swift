@@ -41,18 +41,15 @@ import Testing
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             return response.status.code
         }
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", curlLine + " -s -o /dev/null -w '%{http_code}'"]
-        let pipe = Pipe()
-        shell.standardOutput = pipe
-        let exit = LeadlightProcess.exitStatus(of: shell)
-        try shell.run()
-        let handle = pipe.fileHandleForReading
+        let shell = try ChildProcess.spawn(
+            "/bin/sh", ["-c", curlLine + " -s -o /dev/null -w '%{http_code}'"],
+            environment: ProcessInfo.processInfo.environment, stdout: .pipe
+        )
+        let handle = shell.stdout!
         let code = await LeadlightProcess.blocking {
             String(decoding: LeadlightProcess.readToEnd(handle), as: UTF8.self)
         }
-        _ = await LeadlightProcess.wait(exit)
+        _ = await shell.exitStatus()
         return UInt(code) ?? 0
     }
 

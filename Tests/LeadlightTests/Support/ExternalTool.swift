@@ -19,43 +19,32 @@ enum ExternalTool {
     static var nodeAvailable: Bool { Self.required || Self.find("node") != nil }
 
     /// python3 that can import `standardwebhooks`.
-    static var standardWebhooksAvailable: Bool {
+    static func standardWebhooksAvailable() async -> Bool {
         if Self.required { return true }
         guard let python = Self.find("python3") else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import standardwebhooks"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? LeadlightProcess.launch(process)) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        let environment = ProcessInfo.processInfo.environment
+        guard let child = try? ChildProcess.spawn(python, ["-c", "import standardwebhooks"], environment: environment)
+        else { return false }
+        return await child.exitStatus() == 0
     }
 
     /// Runs `name arguments…` with `input` on stdin; returns stdout, or throws with stderr when it fails.
     static func run(_ name: String, _ arguments: [String], input: Data) async throws -> String {
         guard let path = Self.find(name) else { throw Missing(name: name) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let exit = LeadlightProcess.exitStatus(of: process)
-        try LeadlightProcess.launch(process)
-        let inHandle = stdin.fileHandleForWriting
+        let child = try ChildProcess.spawn(
+            path, arguments, environment: ProcessInfo.processInfo.environment, stdin: .pipe, stdout: .pipe,
+            stderr: .pipe
+        )
+        let inHandle = child.stdin!
         await LeadlightProcess.blocking {
             inHandle.write(input)
             try? inHandle.close()
         }
-        let outHandle = stdout.fileHandleForReading
-        let errHandle = stderr.fileHandleForReading
+        let outHandle = child.stdout!
+        let errHandle = child.stderr!
         async let err = LeadlightProcess.blocking { LeadlightProcess.readToEnd(errHandle) }
         let out = await LeadlightProcess.blocking { LeadlightProcess.readToEnd(outHandle) }
-        let status = await LeadlightProcess.wait(exit)
+        let status = await child.exitStatus()
         let errors = String(decoding: await err, as: UTF8.self)
         guard status == 0 else { throw Failed(name: name, status: status, stderr: errors) }
         return String(decoding: out, as: UTF8.self)

@@ -37,50 +37,19 @@ enum LeadlightProcess {
         environment: [String: String] = [:],
         directory: URL? = nil
     ) async throws -> Result {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = Self.environment(environment)
-        if let directory { process.currentDirectoryURL = directory }
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        let exit = Self.exitStatus(of: process)
-        try Self.launch(process)
-        let outHandle = stdout.fileHandleForReading
-        let errHandle = stderr.fileHandleForReading
+        let child = try ChildProcess.spawn(
+            Self.executable.path, arguments, environment: Self.environment(environment), directory: directory,
+            stdout: .pipe, stderr: .pipe
+        )
+        let outHandle = child.stdout!
+        let errHandle = child.stderr!
         async let err = blocking { Self.readToEnd(errHandle) }
         let out = await blocking { Self.readToEnd(outHandle) }
         return Result(
-            status: await Self.wait(exit), stdout: String(decoding: out, as: UTF8.self),
+            status: await child.exitStatus(), stdout: String(decoding: out, as: UTF8.self),
             stderr: String(decoding: await err, as: UTF8.self)
         )
     }
-
-    /// The exit status, delivered once the process ends; set up before `run()`.
-    static func exitStatus(of process: Process) -> AsyncStream<Int32> {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { ended in
-            continuation.yield(ended.terminationStatus)
-            continuation.finish()
-        }
-        return stream
-    }
-
-    static func wait(_ exit: AsyncStream<Int32>) async -> Int32 {
-        for await status in exit { return status }
-        return -1
-    }
-
-    /// Starts `process`, one launch at a time in this test process: Foundation's `Process.run()` crashed once
-    /// (a bad read inside it) while parallel tests launched children at the same moment.
-    static func launch(_ process: Process) throws {
-        try Self.launches.withLock { try process.run() }
-    }
-
-    private static let launches = NSLock()
 
     /// Everything left in a pipe, read with `read(2)`. Foundation's `readDataToEndOfFile()` and `availableData`
     /// crash (`try!`) when a signal interrupts the read (EINTR), which child processes ending make likely here.

@@ -3,8 +3,7 @@ import Foundation
 /// A long-running `leadlight` process (a server or a worker): its stderr goes to a log file, its stdout is read
 /// until it says it has started.
 struct LongRunningProcess: Sendable {
-    let processID: Int32
-    let exit: AsyncStream<Int32>
+    let child: ChildProcess
     let logFile: URL
 
     /// Starts `leadlight arguments…` and reads its stdout until `started` holds for what it printed (or it ends,
@@ -15,21 +14,13 @@ struct LongRunningProcess: Sendable {
         directory: URL? = nil,
         until started: @escaping @Sendable (String) -> Bool
     ) async throws -> (LongRunningProcess, output: String) {
-        let process = Process()
-        process.executableURL = LeadlightProcess.executable
-        process.arguments = arguments
-        process.environment = LeadlightProcess.environment(environment)
-        if let directory { process.currentDirectoryURL = directory }
-        let stdout = Pipe()
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent(
             "leadlight-\(arguments.first ?? "run")-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        process.standardOutput = stdout
-        process.standardError = try FileHandle(forWritingTo: logFile)
-        process.standardInput = FileHandle.nullDevice
-        let exit = LeadlightProcess.exitStatus(of: process)
-        try LeadlightProcess.launch(process)
-        let outHandle = stdout.fileHandleForReading
+        let child = try ChildProcess.spawn(
+            LeadlightProcess.executable.path, arguments, environment: LeadlightProcess.environment(environment),
+            directory: directory, stdout: .pipe, stderr: .file(logFile)
+        )
+        let outHandle = child.stdout!
         let output = await LeadlightProcess.blocking {
             var text = ""
             let deadline = Date().addingTimeInterval(120)
@@ -39,9 +30,9 @@ struct LongRunningProcess: Sendable {
             }
             return text
         }
-        let running = LongRunningProcess(processID: process.processIdentifier, exit: exit, logFile: logFile)
+        let running = LongRunningProcess(child: child, logFile: logFile)
         guard started(output) else {
-            process.terminate()
+            child.signal(SIGTERM)
             throw StartFailure(arguments: arguments, output: output, log: running.log)
         }
         return (running, output)
@@ -61,16 +52,16 @@ struct LongRunningProcess: Sendable {
 
     /// SIGKILL: the process dies at once, wherever it is, as in a power cut or an OOM kill.
     func kill9() async {
-        kill(self.processID, SIGKILL)
-        _ = await LeadlightProcess.wait(self.exit)
+        self.child.signal(SIGKILL)
+        _ = await self.child.exitStatus()
         try? FileManager.default.removeItem(at: self.logFile)
     }
 
     /// SIGTERM, then waits for the graceful shutdown to finish.
     @discardableResult
     func stop() async -> Int32 {
-        kill(self.processID, SIGTERM)
-        let status = await LeadlightProcess.wait(self.exit)
+        self.child.signal(SIGTERM)
+        let status = await self.child.exitStatus()
         try? FileManager.default.removeItem(at: self.logFile)
         return status
     }

@@ -89,7 +89,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: ExternalTool.standardWebhooksAvailable), arguments: TestDatabase.available)
+    @Test(.enabled { await ExternalTool.standardWebhooksAvailable() }, arguments: TestDatabase.available)
     func aStandardWebhooksLibraryVerifiesEveryDelivery(on database: TestDatabase) async throws {
         try await withWebhookApp(database) { client, key, receiver, _ in
             let webhook = try await client.registerWebhook(receiver.url, key: key)

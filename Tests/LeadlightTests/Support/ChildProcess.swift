@@ -1,0 +1,213 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A program the tests run as a child (`leadlight`, node, python3, a shell), started with `posix_spawn`.
+///
+/// Not Foundation's `Process`: on Linux its `run()` finds the highest open descriptor by reading
+/// `/proc/self/fd` and copies each entry's whole 256-byte name buffer, reading past the end of the directory
+/// buffer once about 1,360 descriptors are open. The test suite opens that many (a hundred tests' SQLite
+/// files at once), and it crashed with a segmentation fault in CI. Here the child closes every descriptor
+/// above stderr itself (glibc's `posix_spawn_file_actions_addclosefrom_np`), however many the tests hold, so
+/// no child keeps another child's pipe open.
+struct ChildProcess: Sendable {
+    enum Input: Sendable {
+        case nullDevice
+        /// A pipe whose write end is `ChildProcess.stdin`.
+        case pipe
+    }
+
+    enum Output: Sendable {
+        case nullDevice
+        /// A pipe whose read end is `ChildProcess.stdout` (or `stderr`).
+        case pipe
+        /// A file, created or emptied.
+        case file(URL)
+    }
+
+    let processID: pid_t
+    /// Our ends of the pipes asked for; closed when the handles go.
+    let stdin: FileHandle?
+    let stdout: FileHandle?
+    let stderr: FileHandle?
+    private let exited: Task<Int32, Never>
+
+    /// Starts `executable arguments…` with exactly `environment`, in `directory` (or ours).
+    static func spawn(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String],
+        directory: URL? = nil,
+        stdin: Input = .nullDevice,
+        stdout: Output = .nullDevice,
+        stderr: Output = .nullDevice
+    ) throws -> ChildProcess {
+        var actions = posix_spawn_file_actions_t()
+        try check(posix_spawn_file_actions_init(&actions), "posix_spawn_file_actions_init")
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var pipes = OpenPipes()
+        defer { pipes.closeChildEnds() }
+
+        switch stdin {
+        case .nullDevice:
+            try check(
+                posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0), "addopen stdin")
+        case .pipe:
+            let end = try pipes.make(for: STDIN_FILENO)
+            try check(posix_spawn_file_actions_adddup2(&actions, end, STDIN_FILENO), "adddup2 stdin")
+        }
+        for (descriptor, output) in [(STDOUT_FILENO, stdout), (STDERR_FILENO, stderr)] {
+            switch output {
+            case .nullDevice:
+                try check(
+                    posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_WRONLY, 0), "addopen")
+            case .pipe:
+                let end = try pipes.make(for: descriptor)
+                try check(posix_spawn_file_actions_adddup2(&actions, end, descriptor), "adddup2")
+            case .file(let url):
+                try check(
+                    posix_spawn_file_actions_addopen(
+                        &actions, descriptor, url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644),
+                    "addopen \(url.path)")
+            }
+        }
+        try check(GlibcSpawnExtensions.closeFrom(&actions, STDERR_FILENO + 1), "addclosefrom_np")
+        if let directory {
+            try check(GlibcSpawnExtensions.changeDirectory(&actions, directory.path), "addchdir_np")
+        }
+
+        var attributes = posix_spawnattr_t()
+        try check(posix_spawnattr_init(&attributes), "posix_spawnattr_init")
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The child starts with no signal blocked and every signal at its default, whatever the spawning thread
+        // blocks or this process ignores (SIGPIPE), as it would from a shell.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        try check(posix_spawnattr_setsigmask(&attributes, &signals), "setsigmask")
+        sigfillset(&signals)
+        try check(posix_spawnattr_setsigdefault(&attributes, &signals), "setsigdefault")
+        try check(
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "setflags")
+
+        let argv = CStringArray([executable] + arguments)
+        let envp = CStringArray(environment.map { "\($0.key)=\($0.value)" })
+        var processID = pid_t()
+        try check(
+            posix_spawn(&processID, executable, &actions, &attributes, argv.pointers, envp.pointers),
+            "posix_spawn \(executable)")
+
+        let handle = { (descriptor: Int32) in
+            pipes.parentEnds[descriptor].map { FileHandle(fileDescriptor: $0, closeOnDealloc: true) }
+        }
+        let child = ChildProcess(
+            processID: processID, stdin: handle(STDIN_FILENO), stdout: handle(STDOUT_FILENO),
+            stderr: handle(STDERR_FILENO),
+            exited: Task { [processID] in await LeadlightProcess.blocking { Self.reap(processID) } }
+        )
+        pipes.parentEnds = [:]  // now owned by the handles
+        return child
+    }
+
+    /// The exit status once the child has ended (for a child killed by a signal, the signal's number, as
+    /// Foundation reports it). Any number of callers may wait.
+    func exitStatus() async -> Int32 {
+        await self.exited.value
+    }
+
+    /// Sends `signal` to the child.
+    func signal(_ signal: Int32) {
+        kill(self.processID, signal)
+    }
+
+    /// Waits for the child with `waitpid`, so it never lingers as a zombie.
+    private static func reap(_ processID: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(processID, &status, 0) == -1 {
+            guard errno == EINTR else { return -1 }
+        }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : signal
+    }
+
+    private static func check(_ result: Int32, _ what: @autoclosure () -> String) throws {
+        guard result == 0 else { throw SpawnFailure(call: what(), code: result) }
+    }
+
+    struct SpawnFailure: Error, CustomStringConvertible {
+        var call: String
+        var code: Int32
+        var description: String { "\(self.call) failed: \(String(cString: strerror(self.code)))" }
+    }
+
+    /// The pipes made for one spawn: the child's ends close once it has started (it has its own copies), ours
+    /// become file handles; on a failure both close.
+    private struct OpenPipes {
+        var childEnds: [Int32] = []
+        var parentEnds: [Int32: Int32] = [:]
+
+        /// A new pipe for the child's `descriptor`; returns the child's end and keeps ours. Both ends are
+        /// close-on-exec: the child gets its end through `dup2`, which clears the flag on the copy.
+        mutating func make(for descriptor: Int32) throws -> Int32 {
+            var ends: [Int32] = [0, 0]
+            guard pipe(&ends) == 0 else { throw SpawnFailure(call: "pipe", code: errno) }
+            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+            let (read, write) = (ends[0], ends[1])
+            let (child, parent) = descriptor == STDIN_FILENO ? (read, write) : (write, read)
+            self.childEnds.append(child)
+            self.parentEnds[descriptor] = parent
+            return child
+        }
+
+        mutating func closeChildEnds() {
+            for end in self.childEnds { close(end) }
+            for end in self.parentEnds.values { close(end) }
+        }
+    }
+}
+
+/// A NULL-terminated array of C strings that lives as long as it does.
+private final class CStringArray {
+    let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    private let count: Int
+
+    init(_ strings: [String]) {
+        self.count = strings.count
+        self.pointers = .allocate(capacity: strings.count + 1)
+        for (index, string) in strings.enumerated() { self.pointers[index] = strdup(string) }
+        self.pointers[strings.count] = nil
+    }
+
+    deinit {
+        for index in 0..<self.count { free(self.pointers[index]) }
+        self.pointers.deallocate()
+    }
+}
+
+/// glibc's `posix_spawn` additions that Swift's Glibc module leaves out (they need `_GNU_SOURCE`), looked up at
+/// run time: close every descriptor from one up (glibc 2.34) and change directory (2.29).
+private enum GlibcSpawnExtensions {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    typealias ChangeDirectory =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    static func closeFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ lowest: Int32) -> Int32 {
+        guard let function = Self.lookUp("posix_spawn_file_actions_addclosefrom_np", as: CloseFrom.self) else {
+            return ENOSYS
+        }
+        return function(actions, lowest)
+    }
+
+    static func changeDirectory(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: String) -> Int32 {
+        guard let function = Self.lookUp("posix_spawn_file_actions_addchdir_np", as: ChangeDirectory.self) else {
+            return ENOSYS
+        }
+        return function(actions, path)
+    }
+
+    private static func lookUp<Function>(_ name: String, as type: Function.Type) -> Function? {
+        guard let symbol = dlsym(nil, name) else { return nil }  // nil is RTLD_DEFAULT: libc is loaded
+        return unsafeBitCast(symbol, to: type)
+    }
+}
