@@ -24,6 +24,9 @@ final class WebhookReceiver: Sendable {
     private let state = Mutex<(arrivals: [Arrival], answer: Answer)>(([], Answer()))
     private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
     private let boundPort = Atomic<Int>(0)
+    /// While down: a socket bound to the port but not listening, so connections are refused and no other server
+    /// here can be given the port.
+    private let placeholder = Mutex<Int32?>(nil)
 
     var port: Int { self.boundPort.load(ordering: .relaxed) }
 
@@ -36,6 +39,7 @@ final class WebhookReceiver: Sendable {
 
     /// Starts listening, on `port` if given (to come back up where it was), else on a free one.
     func start(port: Int = 0) async throws {
+        self.releasePlaceholder()
         let router = Router()
         router.post("hooks") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 10 << 20)
@@ -68,7 +72,7 @@ final class WebhookReceiver: Sendable {
         }
     }
 
-    /// Stops listening: connections are refused until `start(port:)` again.
+    /// Stops listening and lets the port go.
     func stop() async {
         let task = self.task.withLock { task in
             defer { task = nil }
@@ -76,6 +80,44 @@ final class WebhookReceiver: Sendable {
         }
         task?.cancel()
         _ = try? await task?.value
+        self.releasePlaceholder()
+    }
+
+    /// Stops listening but keeps the port, as a machine whose receiver process is down: connections are refused
+    /// until `start(port: port)`. (Freed, the port could be handed to another test's server meanwhile, which
+    /// would answer 404 instead.)
+    func goDown() async throws {
+        let port = self.port
+        await self.stop()
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw PlaceholderFailure(port: port, code: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else {
+            let code = errno
+            close(descriptor)
+            throw PlaceholderFailure(port: port, code: code)
+        }
+        self.placeholder.withLock { $0 = descriptor }
+    }
+
+    private func releasePlaceholder() {
+        if let descriptor = self.placeholder.withLock({ $0.take() }) { close(descriptor) }
+    }
+
+    struct PlaceholderFailure: Error, CustomStringConvertible {
+        var port: Int
+        var code: Int32
+        var description: String {
+            "could not hold port \(self.port) while down: \(String(cString: strerror(self.code)))"
+        }
     }
 
     /// Waits until `count` requests have arrived, or `timeout` passes (then the test sees fewer).

@@ -18,7 +18,7 @@ import Testing
             database, configure: { $0.webhooks.retrySchedule = WebhookRetrySchedule(waits: waits, jitter: 0.2) }
         ) { client, key, receiver, _ in
             let port = receiver.port
-            await receiver.stop()  // down: connections are refused
+            try await receiver.goDown()  // connections are refused
             let webhook = try await client.registerWebhook(receiver.url, key: key)
             var leads: [String] = []
             for number in 1...5 {
