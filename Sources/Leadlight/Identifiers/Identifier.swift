@@ -1,9 +1,3 @@
-/// A resource that has a typed, opaque identifier with a readable prefix (`wsp_…`, `key_…`).
-protocol IdentifiedResource {
-    /// The short prefix every id of this resource starts with, as Stripe's ids do.
-    static var idPrefix: String { get }
-}
-
 /// An opaque id, typed by the resource it names, so a key id cannot be passed where a workspace id is wanted.
 ///
 /// On the wire and in the database it is a plain string. Parsing accepts any short, printable string:

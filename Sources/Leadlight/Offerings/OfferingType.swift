@@ -7,9 +7,3 @@ package enum OfferingType: String, Sendable, Codable, CaseIterable {
 
     static var spellings: String { Self.allCases.map(\.rawValue).joined(separator: ", ") }
 }
-
-/// How often a subscription bills.
-package enum BillingPeriod: String, Sendable, Codable, CaseIterable {
-    case monthly = "MONTHLY"
-    case yearly = "YEARLY"
-}

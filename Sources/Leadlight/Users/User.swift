@@ -13,8 +13,3 @@ package struct User: Sendable, Equatable, IdentifiedResource {
     package var createdAt: Date
     package var updatedAt: Date
 }
-
-/// What a user may do in the workspace; raw values are stored.
-package enum UserRole: String, Sendable, Codable {
-    case owner
-}

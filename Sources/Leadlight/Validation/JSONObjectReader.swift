@@ -48,9 +48,3 @@ struct JSONObjectReader {
         return .absent
     }
 }
-
-/// A value sent as a JSON number or as a numeric string, such as a price.
-package enum NumberOrString: Sendable, Equatable {
-    case number(Decimal)
-    case text(String)
-}
