@@ -1,7 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An IPv4 or IPv6 address as network-order bytes, and whether it is on the public internet.
-enum IPAddress: Sendable, CustomStringConvertible {
+enum IPAddress: Sendable, Equatable, CustomStringConvertible {
     case v4([UInt8])
     case v6([UInt8])
+
+    /// The address a host written as a standard literal names (`203.0.113.7`, `2001:db8::1`); nil for a name, or
+    /// for another spelling (`2130706433`), which only a resolver reads.
+    init?(literal text: String) {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            self = .v4(withUnsafeBytes(of: v4) { Array($0) })
+            return
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 {
+            self = .v6(withUnsafeBytes(of: v6) { Array($0) })
+            return
+        }
+        return nil
+    }
 
     var isPublic: Bool {
         switch self {

@@ -37,15 +37,15 @@ package struct WebhookDeliveryService: Service {
         // A refused connection is a failed attempt now, retried on our schedule, not again and again until the
         // timeout.
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        await self.deliver(using: client)
+        let clients = WebhookHTTPClients(configuration: clientConfiguration)
+        await self.deliver(using: clients)
         try? await WebhookDeliveryStore(database: self.database.sql).releaseClaims(of: self.workerID)
-        try await client.shutdown()
+        try await clients.shutdown()
     }
 
-    private func deliver(using client: HTTPClient) async {
+    private func deliver(using clients: WebhookHTTPClients) async {
         let sender = WebhookSender(
-            client: client, policy: WebhookTargetPolicy(allowPrivate: self.configuration.allowPrivateTargets),
+            clients: clients, policy: WebhookTargetPolicy(allowPrivate: self.configuration.allowPrivateTargets),
             timeout: self.configuration.timeout, clock: self.clock
         )
         let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))

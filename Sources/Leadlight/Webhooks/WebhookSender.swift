@@ -6,7 +6,7 @@ import NIOPosix
 /// Makes one attempt at a delivery: checks the target, POSTs the payload with a deadline, and reports what
 /// happened as a `WebhookAttempt` (the caller decides about retries).
 struct WebhookSender: Sendable {
-    let client: HTTPClient
+    let clients: WebhookHTTPClients
     let policy: WebhookTargetPolicy
     let timeout: Duration
     let clock: WallClock
@@ -22,20 +22,23 @@ struct WebhookSender: Sendable {
             latencyMilliseconds: 0
         )
         do {
-            let url = try await self.policy.check(delivery.url)
+            let target = try await self.policy.target(delivery.url)
             let payload = try WebhookPayload(
                 eventID: delivery.eventID, eventType: delivery.eventType, data: delivery.data,
                 agentID: delivery.agentID, secret: delivery.secret, deliveryID: delivery.id, at: startedAt
             )
-            var request = HTTPClientRequest(url: url.absoluteString)
+            var request = HTTPClientRequest(url: target.url.absoluteString)
             request.method = .POST
             for header in payload.headers { request.headers.add(name: header.name, value: header.value) }
             request.body = .bytes(ByteBuffer(string: payload.body))
             let deadline = NIODeadline.now() + .nanoseconds(Int64(self.timeout / .nanoseconds(1)))
-            let response = try await self.client.execute(request, deadline: deadline)
-            attempt.statusCode = Int(response.status.code)
-            attempt.responseExcerpt = try await Self.excerpt(of: response)
-            if !attempt.succeeded { attempt.error = "answered \(response.status.code) \(response.status.reasonPhrase)" }
+            let (status, excerpt) = try await self.clients.withClient(for: target) { client in
+                let response = try await client.execute(request, deadline: deadline)
+                return (response.status, try await Self.excerpt(of: response))
+            }
+            attempt.statusCode = Int(status.code)
+            attempt.responseExcerpt = excerpt
+            if !attempt.succeeded { attempt.error = "answered \(status.code) \(status.reasonPhrase)" }
         } catch let refusal as WebhookTargetPolicy.Refusal {
             attempt.error = "not sent: the URL \(refusal.reason)"
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {

@@ -13,9 +13,16 @@ import Darwin
 /// endpoint is saved and again before every attempt, so a name that later resolves inward is refused too.
 package struct WebhookTargetPolicy: Sendable {
     package var allowPrivate: Bool
+    /// Looks a host name up: the system resolver (`getaddrinfo`), or a test's.
+    var resolve: @Sendable (String) throws -> [IPAddress]
 
     package init(allowPrivate: Bool) {
+        self.init(allowPrivate: allowPrivate, resolve: Self.systemResolve)
+    }
+
+    init(allowPrivate: Bool, resolve: @escaping @Sendable (String) throws -> [IPAddress]) {
         self.allowPrivate = allowPrivate
+        self.resolve = resolve
     }
 
     /// Why a URL cannot be used, in words for the API's error or the delivery log.
@@ -24,27 +31,58 @@ package struct WebhookTargetPolicy: Sendable {
         package var description: String { self.reason }
     }
 
-    /// The URL as it will be called, or why not.
+    /// The URL as it will be called, or why not: when an endpoint is saved.
     func check(_ text: String) async throws(Refusal) -> URL {
         let url = try Self.parse(text)
         guard !self.allowPrivate else { return url }
-        let host = url.host.map { $0.hasPrefix("[") ? String($0.dropFirst().dropLast()) : $0 } ?? ""
+        _ = try await self.addresses(of: Self.host(of: url))
+        return url
+    }
+
+    /// Where one attempt goes: the URL and the one address it connects to, checked here. The sender connects to
+    /// that address rather than looking the name up again, so a name that answers a public address to this check
+    /// and a private one a moment later (DNS rebinding) cannot reach inside.
+    func target(_ text: String) async throws(Refusal) -> WebhookTarget {
+        let url = try Self.parse(text)
+        let host = Self.host(of: url)
+        if let literal = IPAddress(literal: host) {
+            guard self.allowPrivate || literal.isPublic else { throw self.inward(host, literal) }
+            return WebhookTarget(url: url, host: host, address: literal)
+        }
+        let addresses = try await self.addresses(of: host)
+        // IPv4 first, as most receivers are reachable on it; the order is otherwise the resolver's
+        let address = addresses.first { if case .v4 = $0 { true } else { false } } ?? addresses[0]
+        return WebhookTarget(url: url, host: host, address: address)
+    }
+
+    /// Every address `host` resolves to (at least one), all of them public unless private targets are allowed.
+    private func addresses(of host: String) async throws(Refusal) -> [IPAddress] {
         let addresses: [IPAddress]
         do {
-            addresses = try await NIOThreadPool.singleton.runIfActive { try Self.resolve(host) }
+            addresses = try await NIOThreadPool.singleton.runIfActive { [resolve] in try resolve(host) }
         } catch let refusal as Refusal {
             throw refusal
         } catch {
             throw Refusal(reason: "its host \(host) could not be resolved")
         }
-        if let inward = addresses.first(where: { !$0.isPublic }) {
-            throw Refusal(
-                reason: "its host \(host) resolves to \(inward), a private, loopback or link-local address; "
-                    + "webhooks go to public addresses only (an operator can allow private ones with "
-                    + "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE=1)"
-            )
+        guard !addresses.isEmpty else { throw Refusal(reason: "its host \(host) has no IP address") }
+        if !self.allowPrivate, let inward = addresses.first(where: { !$0.isPublic }) {
+            throw self.inward(host, inward)
         }
-        return url
+        return addresses
+    }
+
+    private func inward(_ host: String, _ address: IPAddress) -> Refusal {
+        Refusal(
+            reason: "its host \(host) resolves to \(address), a private, loopback or link-local address; "
+                + "webhooks go to public addresses only (an operator can allow private ones with "
+                + "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE=1)"
+        )
+    }
+
+    /// The URL's host without the brackets of an IPv6 literal.
+    private static func host(of url: URL) -> String {
+        url.host.map { $0.hasPrefix("[") ? String($0.dropFirst().dropLast()) : $0 } ?? ""
     }
 
     /// Shape only: http(s), a host, at most 2,048 characters.
@@ -60,7 +98,8 @@ package struct WebhookTargetPolicy: Sendable {
         return url
     }
 
-    private static func resolve(_ host: String) throws -> [IPAddress] {
+    /// `getaddrinfo`: every address of `host`, IPv4 and IPv6.
+    @Sendable static func systemResolve(_ host: String) throws -> [IPAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -94,7 +133,6 @@ package struct WebhookTargetPolicy: Sendable {
             }
             cursor = entry.pointee.ai_next
         }
-        guard !addresses.isEmpty else { throw Refusal(reason: "its host \(host) has no IP address") }
         return addresses
     }
 }

@@ -45,6 +45,7 @@ final class WebhookReceiver: Sendable {
             let body = try await request.body.collect(upTo: 10 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
+            headers["host"] = request.head.authority  // HTTPTypes keeps the Host header as the authority
             let answer = self.state.withLock { state in
                 state.arrivals.append(
                     Arrival(headers: headers, body: String(buffer: body), arrivedAt: Date())
