@@ -44,6 +44,7 @@ struct ChildProcess: Sendable {
         stdout: Output = .nullDevice,
         stderr: Output = .nullDevice
     ) throws -> ChildProcess {
+        OpenFileLimit.raise()
         var actions = posix_spawn_file_actions_t()
         try check(posix_spawn_file_actions_init(&actions), "posix_spawn_file_actions_init")
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -13,8 +13,11 @@ enum TestDatabase: String, CustomStringConvertible, Sendable {
         $0.isEmpty ? nil : $0
     }
 
+    /// Every parameterised suite reads this while the run is planned, before any test starts: the moment to
+    /// give the process room for the descriptors the parallel tests hold.
     static var available: [TestDatabase] {
-        postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+        OpenFileLimit.raise()
+        return postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
     var description: String { self.rawValue }
@@ -30,6 +33,7 @@ enum TestDatabase: String, CustomStringConvertible, Sendable {
     /// A fresh, empty database of this kind for one test: a new SQLite file, or a new PostgreSQL database.
     /// It is removed when `body` returns.
     func withFreshLocation<T>(_ body: (DatabaseLocation) async throws -> T) async throws -> T {
+        OpenFileLimit.raise()
         switch self {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
