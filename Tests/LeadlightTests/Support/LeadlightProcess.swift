@@ -59,10 +59,19 @@ enum LeadlightProcess {
         return data
     }
 
-    /// The next bytes from a pipe, waiting for some; nil at its end (or on a read error).
-    static func readChunk(_ handle: FileHandle) -> Data? {
+    /// The next bytes from a pipe, waiting for some (until `deadline`, if given); nil at its end, on a read error
+    /// or when the deadline passes.
+    static func readChunk(_ handle: FileHandle, deadline: Date? = nil) -> Data? {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
+            if let deadline {
+                let milliseconds = Int32(clamping: Int(deadline.timeIntervalSinceNow * 1000))
+                guard milliseconds > 0 else { return nil }
+                var readable = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&readable, 1, milliseconds)
+                if ready < 0, errno == EINTR { continue }
+                guard ready > 0 else { return nil }  // the deadline passed (or poll failed)
+            }
             let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
             if count > 0 { return Data(buffer[0..<count]) }
             if count < 0, errno == EINTR { continue }

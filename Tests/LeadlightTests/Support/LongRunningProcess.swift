@@ -24,15 +24,17 @@ struct LongRunningProcess: Sendable {
         let output = await LeadlightProcess.blocking {
             var text = ""
             let deadline = Date().addingTimeInterval(120)
-            while Date() < deadline, !started(text) {
-                guard let chunk = LeadlightProcess.readChunk(outHandle) else { break }  // the process ended
+            while !started(text) {
+                // nil: the process ended, or it said nothing more for the rest of the two minutes
+                guard let chunk = LeadlightProcess.readChunk(outHandle, deadline: deadline) else { break }
                 text += String(decoding: chunk, as: UTF8.self)
             }
             return text
         }
         let running = LongRunningProcess(child: child, logFile: logFile)
         guard started(output) else {
-            child.signal(SIGTERM)
+            child.signal(SIGKILL)  // it may be stuck: a SIGTERM it never handles would leave it behind
+            _ = await child.exitStatus()
             throw StartFailure(arguments: arguments, output: output, log: running.log)
         }
         return (running, output)
