@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
 import Synchronization
 import Testing
 
@@ -10,29 +11,26 @@ import Testing
     /// `.test` names never resolve (RFC 6761): a request that reaches the receiver under one was connected to the
     /// address our resolver gave, not looked up again by the HTTP client.
     @Test func aHostNameIsConnectedToTheAddressThatWasCheckedOncePerAttempt() async throws {
-        let receiver = WebhookReceiver()
-        try await receiver.start()
-        let lookups = Mutex<[String]>([])
-        let policy = WebhookTargetPolicy(allowPrivate: true) { host in
-            lookups.withLock { $0.append(host) }
-            // IPv6 first, as a resolver may answer: the receiver listens on IPv4 only, so this also shows the choice
-            return [.v6([UInt8](repeating: 0, count: 15) + [1]), .v4([127, 0, 0, 1])]
-        }
-        let clients = WebhookHTTPClients(configuration: .init())
-        let sender = WebhookSender(clients: clients, policy: policy, timeout: .seconds(10), clock: .system)
-        let url = "http://receiver.leadlight.test:\(receiver.port)/hooks"
+        try await Self.withReceiverAndClients { receiver, clients in
+            let lookups = Mutex<[String]>([])
+            let policy = WebhookTargetPolicy(allowPrivate: true) { host in
+                lookups.withLock { $0.append(host) }
+                // IPv6 first, as a resolver may answer: the receiver listens on IPv4 only, so this shows the choice
+                return [.v6([UInt8](repeating: 0, count: 15) + [1]), .v4([127, 0, 0, 1])]
+            }
+            let sender = WebhookSender(clients: clients, policy: policy, timeout: .seconds(10), clock: .system)
+            let url = "http://receiver.leadlight.test:\(receiver.port)/hooks"
 
-        for number in 1...2 {
-            let attempt = await sender.attempt(Self.delivery(to: url))
-            #expect(attempt.statusCode == 200, "\(attempt.error ?? "")")
-            #expect(lookups.withLock { $0 } == Array(repeating: "receiver.leadlight.test", count: number))
+            for number in 1...2 {
+                let attempt = await sender.attempt(Self.delivery(to: url))
+                #expect(attempt.statusCode == 200, "\(attempt.error ?? "")")
+                #expect(lookups.withLock { $0 } == Array(repeating: "receiver.leadlight.test", count: number))
+            }
+            #expect(
+                receiver.arrivals.map { $0.headers["host"] }
+                    == Array(repeating: "receiver.leadlight.test:\(receiver.port)", count: 2))
+            #expect(clients.pinnedCount == 1, "the second attempt reused the first one's client")
         }
-        #expect(
-            receiver.arrivals.map { $0.headers["host"] }
-                == Array(repeating: "receiver.leadlight.test:\(receiver.port)", count: 2))
-        #expect(clients.pinnedCount == 1, "the second attempt reused the first one's client")
-        try await clients.shutdown()
-        await receiver.stop()
     }
 
     @Test func withPrivateTargetsRefusedEveryAddressOfTheNameMustBePublic() async throws {
@@ -60,28 +58,64 @@ import Testing
     }
 
     /// A client sending stays open while others come and go; beyond the capacity the least recently used idle
-    /// client is shut down.
+    /// clients are shut down, when another is taken or one is put back.
     @Test func clientsAreKeptUpToTheirCapacityAndNoneInUseIsShutDown() async throws {
+        try await Self.withReceiverAndClients(capacity: 2) { receiver, clients in
+            func target(_ host: String) -> WebhookTarget {
+                WebhookTarget(
+                    url: URL(string: "http://\(host):\(receiver.port)/hooks")!, host: host,
+                    address: .v4([127, 0, 0, 1]))
+            }
+            func post(with client: HTTPClient, to host: String) async throws -> HTTPResponseStatus {
+                var request = HTTPClientRequest(url: target(host).url.absoluteString)
+                request.method = .POST
+                return try await client.execute(request, timeout: .seconds(10)).status
+            }
+            try await clients.withClient(for: target("a.leadlight.test")) { a in
+                try await clients.withClient(for: target("b.leadlight.test")) { _ in }
+                try await clients.withClient(for: target("c.leadlight.test")) { _ in }  // b, idle and oldest, goes
+                #expect(clients.pinnedCount == 2)
+                #expect(try await post(with: a, to: "a.leadlight.test") == .ok, "a's client still works")
+                try await clients.withClient(for: target("b.leadlight.test")) { b in
+                    try await clients.withClient(for: target("d.leadlight.test")) { _ in
+                        #expect(clients.pinnedCount == 3, "a and b are in use: none can go")
+                    }
+                    #expect(clients.pinnedCount == 2, "d went when it was put back")
+                    #expect(try await post(with: b, to: "b.leadlight.test") == .ok)
+                }
+            }
+            try await clients.withClient(for: target("127.0.0.1")) { _ in }
+            #expect(clients.pinnedCount == 2, "an address needs no pinned client")
+        }
+    }
+
+    @Test func noClientIsHandedOutAfterShutdown() async throws {
+        let clients = WebhookHTTPClients(configuration: .init())
+        try await clients.shutdown()
+        let target = WebhookTarget(
+            url: URL(string: "http://a.leadlight.test/hooks")!, host: "a.leadlight.test", address: .v4([127, 0, 0, 1]))
+        await #expect(throws: HTTPClientError.alreadyShutdown) {
+            try await clients.withClient(for: target) { _ in }
+        }
+        #expect(clients.pinnedCount == 0)
+    }
+
+    /// A started receiver and fresh clients for `body`, both shut down however it ends (a client left running
+    /// stops the test process in a debug build).
+    private static func withReceiverAndClients(
+        capacity: Int = 128,
+        _ body: (WebhookReceiver, WebhookHTTPClients) async throws -> Void
+    ) async throws {
         let receiver = WebhookReceiver()
         try await receiver.start()
-        let clients = WebhookHTTPClients(configuration: .init(), capacity: 2)
-        func target(_ host: String) -> WebhookTarget {
-            WebhookTarget(
-                url: URL(string: "http://\(host):\(receiver.port)/hooks")!, host: host, address: .v4([127, 0, 0, 1]))
+        let clients = WebhookHTTPClients(configuration: .init(), capacity: capacity)
+        do {
+            try await body(receiver, clients)
+        } catch {
+            try? await clients.shutdown()
+            await receiver.stop()
+            throw error
         }
-        let status = try await clients.withClient(for: target("a.leadlight.test")) { first in
-            try await clients.withClient(for: target("b.leadlight.test")) { _ in }
-            try await clients.withClient(for: target("c.leadlight.test")) { _ in }  // b, idle and oldest, goes
-            #expect(clients.pinnedCount == 2)
-            var request = HTTPClientRequest(url: target("a.leadlight.test").url.absoluteString)
-            request.method = .POST
-            return try await first.execute(request, timeout: .seconds(10)).status  // a's client still works
-        }
-        #expect(status == .ok)
-        try await clients.withClient(for: target("c.leadlight.test")) { _ in }
-        #expect(clients.pinnedCount == 2, "c was reused")
-        try await clients.withClient(for: target("127.0.0.1")) { _ in }
-        #expect(clients.pinnedCount == 2, "an address needs no pinned client")
         try await clients.shutdown()
         await receiver.stop()
     }
