@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +33,13 @@ struct ChildProcess: Sendable {
     let stdin: FileHandle?
     let stdout: FileHandle?
     let stderr: FileHandle?
+    private let running: Running
     private let exited: Task<Int32, Never>
+
+    /// Whether the process ID is still the child's: once it is reaped, the system may give it to another process.
+    private final class Running: Sendable {
+        let yes = Mutex(true)
+    }
 
     /// Starts `executable arguments…` with exactly `environment`, in `directory` (or ours).
     static func spawn(
@@ -45,6 +52,7 @@ struct ChildProcess: Sendable {
         stderr: Output = .nullDevice
     ) throws -> ChildProcess {
         OpenFileLimit.raise()
+        _ = Self.brokenPipesIgnored
         var actions = posix_spawn_file_actions_t()
         try check(posix_spawn_file_actions_init(&actions), "posix_spawn_file_actions_init")
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -95,21 +103,29 @@ struct ChildProcess: Sendable {
         let argv = CStringArray([executable] + arguments)
         let envp = CStringArray(environment.map { "\($0.key)=\($0.value)" })
         var processID = pid_t()
-        try check(
-            posix_spawn(&processID, executable, &actions, &attributes, argv.pointers, envp.pointers),
-            "posix_spawn \(executable)")
+        // (the arrays must outlive the call: nothing after it uses them, so the optimiser could free them sooner)
+        try withExtendedLifetime((argv, envp)) {
+            try check(
+                posix_spawn(&processID, executable, &actions, &attributes, argv.pointers, envp.pointers),
+                "posix_spawn \(executable)")
+        }
 
         let handle = { (descriptor: Int32) in
             pipes.parentEnds[descriptor].map { FileHandle(fileDescriptor: $0, closeOnDealloc: true) }
         }
+        let running = Running()
         let child = ChildProcess(
             processID: processID, stdin: handle(STDIN_FILENO), stdout: handle(STDOUT_FILENO),
-            stderr: handle(STDERR_FILENO),
-            exited: Task { [processID] in await LeadlightProcess.blocking { Self.reap(processID) } }
+            stderr: handle(STDERR_FILENO), running: running,
+            exited: Task { [processID] in await LeadlightProcess.blocking { Self.reap(processID, running) } }
         )
         pipes.parentEnds = [:]  // now owned by the handles
         return child
     }
+
+    /// Writing to a child that has stopped reading fails with EPIPE here instead of killing the test process with
+    /// SIGPIPE (children themselves start with it at its default).
+    private static let brokenPipesIgnored: Void = { _ = Glibc.signal(SIGPIPE, SIG_IGN) }()
 
     /// The exit status once the child has ended (for a child killed by a signal, the signal's number, as
     /// Foundation reports it). Any number of callers may wait.
@@ -117,13 +133,19 @@ struct ChildProcess: Sendable {
         await self.exited.value
     }
 
-    /// Sends `signal` to the child.
+    /// Sends `signal` to the child, unless it has ended (its process ID may be someone else's by then).
     func signal(_ signal: Int32) {
-        kill(self.processID, signal)
+        self.running.yes.withLock { running in
+            if running { _ = kill(self.processID, signal) }
+        }
     }
 
-    /// Waits for the child with `waitpid`, so it never lingers as a zombie.
-    private static func reap(_ processID: pid_t) -> Int32 {
+    /// Waits for the child with `waitpid`, so it never lingers as a zombie. It first waits without reaping, so the
+    /// ID stays the child's until `running` says it has ended and no signal can go astray.
+    private static func reap(_ processID: pid_t, _ running: Running) -> Int32 {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(processID), &info, WEXITED | WNOWAIT) == -1, errno == EINTR {}
+        running.yes.withLock { $0 = false }
         var status: Int32 = 0
         while waitpid(processID, &status, 0) == -1 {
             guard errno == EINTR else { return -1 }

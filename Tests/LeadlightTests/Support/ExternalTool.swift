@@ -36,14 +36,17 @@ enum ExternalTool {
             stderr: .pipe
         )
         let inHandle = child.stdin!
-        await LeadlightProcess.blocking {
-            inHandle.write(input)
-            try? inHandle.close()
-        }
         let outHandle = child.stdout!
         let errHandle = child.stderr!
+        // written while the answers are read, so neither side waits for the other with a full pipe; a tool that
+        // stops reading early fails the write (EPIPE), not the test process
+        async let written: Void = LeadlightProcess.blocking {
+            try? inHandle.write(contentsOf: input)
+            try? inHandle.close()
+        }
         async let err = LeadlightProcess.blocking { LeadlightProcess.readToEnd(errHandle) }
         let out = await LeadlightProcess.blocking { LeadlightProcess.readToEnd(outHandle) }
+        await written
         let status = await child.exitStatus()
         let errors = String(decoding: await err, as: UTF8.self)
         guard status == 0 else { throw Failed(name: name, status: status, stderr: errors) }

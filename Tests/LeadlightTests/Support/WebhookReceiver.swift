@@ -86,7 +86,8 @@ final class WebhookReceiver: Sendable {
 
     /// Stops listening but keeps the port, as a machine whose receiver process is down: connections are refused
     /// until `start(port: port)`. (Freed, the port could be handed to another test's server meanwhile, which
-    /// would answer 404 instead.)
+    /// would answer 404 instead.) Before the receiver has had any connection only: a closed connection's
+    /// TIME_WAIT keeps the port from being bound again for a minute, and this throws.
     func goDown() async throws {
         let port = self.port
         await self.stop()
