@@ -1,5 +1,3 @@
-import Foundation
-
 /// A workspace named on the command line that does not exist.
 package struct UnknownAgentID: Error, CustomStringConvertible {
     package var agentID: String

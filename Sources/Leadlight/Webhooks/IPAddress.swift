@@ -14,15 +14,23 @@ enum IPAddress: Sendable, Equatable, CustomStringConvertible {
     init?(literal text: String) {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
-            self = .v4(withUnsafeBytes(of: v4) { Array($0) })
+            self.init(v4)
             return
         }
         var v6 = in6_addr()
         if inet_pton(AF_INET6, text, &v6) == 1 {
-            self = .v6(withUnsafeBytes(of: v6) { Array($0) })
+            self.init(v6)
             return
         }
         return nil
+    }
+
+    init(_ address: in_addr) {
+        self = .v4(withUnsafeBytes(of: address) { Array($0) })
+    }
+
+    init(_ address: in6_addr) {
+        self = .v6(withUnsafeBytes(of: address) { Array($0) })
     }
 
     var isPublic: Bool {

@@ -31,12 +31,11 @@ package struct WebhookTargetPolicy: Sendable {
         package var description: String { self.reason }
     }
 
-    /// The URL as it will be called, or why not: when an endpoint is saved.
+    /// The URL as it will be called, or why not: when an endpoint is saved. With private targets allowed only its
+    /// shape is checked (a name need not resolve yet); otherwise it is checked as an attempt's target is.
     func check(_ text: String) async throws(Refusal) -> URL {
-        let url = try Self.parse(text)
-        guard !self.allowPrivate else { return url }
-        _ = try await self.addresses(of: Self.host(of: url))
-        return url
+        guard !self.allowPrivate else { return try Self.parse(text) }
+        return try await self.target(text).url
     }
 
     /// Where one attempt goes: the URL and the one address it connects to, checked here. The sender connects to
@@ -120,13 +119,11 @@ package struct WebhookTargetPolicy: Sendable {
                 switch Int32(address.pointee.sa_family) {
                 case AF_INET:
                     address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
-                        let bytes = withUnsafeBytes(of: pointer.pointee.sin_addr) { Array($0) }
-                        addresses.append(.v4(bytes))
+                        addresses.append(IPAddress(pointer.pointee.sin_addr))
                     }
                 case AF_INET6:
                     address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-                        let bytes = withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
-                        addresses.append(.v6(bytes))
+                        addresses.append(IPAddress(pointer.pointee.sin6_addr))
                     }
                 default: break
                 }
