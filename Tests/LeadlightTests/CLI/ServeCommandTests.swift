@@ -41,15 +41,10 @@ import Testing
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             return response.status.code
         }
-        let shell = try ChildProcess.spawn(
+        let code = try await ChildProcess.run(
             "/bin/sh", ["-c", curlLine + " -s -o /dev/null -w '%{http_code}'"],
-            environment: ProcessInfo.processInfo.environment, stdout: .pipe
-        )
-        let handle = shell.stdout!
-        let code = await LeadlightProcess.blocking {
-            String(decoding: LeadlightProcess.readToEnd(handle), as: UTF8.self)
-        }
-        _ = await shell.exitStatus()
+            environment: ProcessInfo.processInfo.environment
+        ).stdout
         return UInt(code) ?? 0
     }
 

@@ -5,7 +5,7 @@ import Testing
 
 /// `leadlight webhooks …` and `leadlight worker`, run as the built executable (issue 5: "through the CLI").
 @Suite struct WebhooksCommandTests {
-    private func json(_ result: LeadlightProcess.Result) throws -> [String: Any] {
+    private func json(_ result: ChildProcess.Finished) throws -> [String: Any] {
         #expect(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
@@ -23,7 +23,7 @@ import Testing
                 "LEADLIGHT_WEBHOOKS_POLL_INTERVAL": "0.05",
             ]
             func leadlight(_ arguments: String..., environment: [String: String] = environment) async throws
-                -> LeadlightProcess.Result
+                -> ChildProcess.Finished
             {
                 try await LeadlightProcess.run(arguments, environment: environment)
             }

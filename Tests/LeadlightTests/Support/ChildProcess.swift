@@ -117,10 +117,46 @@ struct ChildProcess: Sendable {
         let child = ChildProcess(
             processID: processID, stdin: handle(STDIN_FILENO), stdout: handle(STDOUT_FILENO),
             stderr: handle(STDERR_FILENO), running: running,
-            exited: Task { [processID] in await LeadlightProcess.blocking { Self.reap(processID, running) } }
+            exited: Task { [processID] in await Self.blocking { Self.reap(processID, running) } }
         )
         pipes.parentEnds = [:]  // now owned by the handles
         return child
+    }
+
+    /// What a child run to completion printed, and how it ended.
+    struct Finished: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `executable arguments…` to its end: `input`, if any, is written to its stdin while its stdout and
+    /// stderr are read, so no side waits for another with a full pipe.
+    static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String],
+        directory: URL? = nil,
+        input: Data? = nil
+    ) async throws -> Finished {
+        let child = try Self.spawn(
+            executable, arguments, environment: environment, directory: directory,
+            stdin: input == nil ? .nullDevice : .pipe, stdout: .pipe, stderr: .pipe
+        )
+        let (inHandle, outHandle, errHandle) = (child.stdin, child.stdout!, child.stderr!)
+        // a child that stops reading early fails the write (EPIPE), not the test process
+        async let written: Void = Self.blocking {
+            guard let inHandle, let input else { return }
+            try? inHandle.write(contentsOf: input)
+            try? inHandle.close()
+        }
+        async let err = Self.blocking { Self.readToEnd(errHandle) }
+        let out = await Self.blocking { Self.readToEnd(outHandle) }
+        await written
+        return Finished(
+            status: await child.exitStatus(), stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: await err, as: UTF8.self)
+        )
     }
 
     /// Writing to a child that has stopped reading fails with EPIPE here instead of killing the test process with
@@ -152,6 +188,41 @@ struct ChildProcess: Sendable {
         }
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : signal
+    }
+
+    /// Everything left in a pipe, read with `read(2)`. Foundation's `readDataToEndOfFile()` and `availableData`
+    /// crash (`try!`) when a signal interrupts the read (EINTR), which child processes ending make likely here.
+    static func readToEnd(_ handle: FileHandle) -> Data {
+        var data = Data()
+        while let chunk = Self.readChunk(handle) { data.append(chunk) }
+        return data
+    }
+
+    /// The next bytes from a pipe, waiting for some (until `deadline`, if given); nil at its end, on a read error
+    /// or when the deadline passes.
+    static func readChunk(_ handle: FileHandle, deadline: Date? = nil) -> Data? {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            if let deadline {
+                let milliseconds = Int32(clamping: Int(deadline.timeIntervalSinceNow * 1000))
+                guard milliseconds > 0 else { return nil }
+                var readable = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&readable, 1, milliseconds)
+                if ready < 0, errno == EINTR { continue }
+                guard ready > 0 else { return nil }  // the deadline passed (or poll failed)
+            }
+            let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            if count > 0 { return Data(buffer[0..<count]) }
+            if count < 0, errno == EINTR { continue }
+            return nil
+        }
+    }
+
+    /// Runs blocking work on a Dispatch thread, keeping Swift's cooperative pool free.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
+        }
     }
 
     private static func check(_ result: Int32, _ what: @autoclosure () -> String) throws {
@@ -187,50 +258,5 @@ struct ChildProcess: Sendable {
             for end in self.childEnds { close(end) }
             for end in self.parentEnds.values { close(end) }
         }
-    }
-}
-
-/// A NULL-terminated array of C strings that lives as long as it does.
-private final class CStringArray {
-    let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-    private let count: Int
-
-    init(_ strings: [String]) {
-        self.count = strings.count
-        self.pointers = .allocate(capacity: strings.count + 1)
-        for (index, string) in strings.enumerated() { self.pointers[index] = strdup(string) }
-        self.pointers[strings.count] = nil
-    }
-
-    deinit {
-        for index in 0..<self.count { free(self.pointers[index]) }
-        self.pointers.deallocate()
-    }
-}
-
-/// glibc's `posix_spawn` additions that Swift's Glibc module leaves out (they need `_GNU_SOURCE`), looked up at
-/// run time: close every descriptor from one up (glibc 2.34) and change directory (2.29).
-private enum GlibcSpawnExtensions {
-    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    typealias ChangeDirectory =
-        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-
-    static func closeFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ lowest: Int32) -> Int32 {
-        guard let function = Self.lookUp("posix_spawn_file_actions_addclosefrom_np", as: CloseFrom.self) else {
-            return ENOSYS
-        }
-        return function(actions, lowest)
-    }
-
-    static func changeDirectory(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: String) -> Int32 {
-        guard let function = Self.lookUp("posix_spawn_file_actions_addchdir_np", as: ChangeDirectory.self) else {
-            return ENOSYS
-        }
-        return function(actions, path)
-    }
-
-    private static func lookUp<Function>(_ name: String, as type: Function.Type) -> Function? {
-        guard let symbol = dlsym(nil, name) else { return nil }  // nil is RTLD_DEFAULT: libc is loaded
-        return unsafeBitCast(symbol, to: type)
     }
 }

@@ -27,7 +27,7 @@ import Glibc
         try #require(extra.count == wanted, "could not open \(wanted) descriptors")
 
         let child = try ChildProcess.spawn("/bin/ls", ["/proc/self/fd"], environment: [:], stdout: .pipe)
-        let output = await LeadlightProcess.blocking { LeadlightProcess.readToEnd(child.stdout!) }
+        let output = await ChildProcess.blocking { ChildProcess.readToEnd(child.stdout!) }
         #expect(await child.exitStatus() == 0)
         // stdin, stdout, stderr, and the directory ls has open to list them
         let descriptors = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
@@ -55,11 +55,11 @@ import Glibc
             environment: ["ONLY_THIS": "é \"quoted\""], directory: directory, stdin: .pipe, stdout: .pipe,
             stderr: .file(logFile)
         )
-        await LeadlightProcess.blocking {
+        await ChildProcess.blocking {
             child.stdin!.write(Data("from stdin\n".utf8))
             try? child.stdin!.close()
         }
-        let output = await LeadlightProcess.blocking { LeadlightProcess.readToEnd(child.stdout!) }
+        let output = await ChildProcess.blocking { ChildProcess.readToEnd(child.stdout!) }
         #expect(await child.exitStatus() == 0)
         let lines = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(lines.count == 4)

@@ -31,26 +31,10 @@ enum ExternalTool {
     /// Runs `name arguments…` with `input` on stdin; returns stdout, or throws with stderr when it fails.
     static func run(_ name: String, _ arguments: [String], input: Data) async throws -> String {
         guard let path = Self.find(name) else { throw Missing(name: name) }
-        let child = try ChildProcess.spawn(
-            path, arguments, environment: ProcessInfo.processInfo.environment, stdin: .pipe, stdout: .pipe,
-            stderr: .pipe
-        )
-        let inHandle = child.stdin!
-        let outHandle = child.stdout!
-        let errHandle = child.stderr!
-        // written while the answers are read, so neither side waits for the other with a full pipe; a tool that
-        // stops reading early fails the write (EPIPE), not the test process
-        async let written: Void = LeadlightProcess.blocking {
-            try? inHandle.write(contentsOf: input)
-            try? inHandle.close()
-        }
-        async let err = LeadlightProcess.blocking { LeadlightProcess.readToEnd(errHandle) }
-        let out = await LeadlightProcess.blocking { LeadlightProcess.readToEnd(outHandle) }
-        await written
-        let status = await child.exitStatus()
-        let errors = String(decoding: await err, as: UTF8.self)
-        guard status == 0 else { throw Failed(name: name, status: status, stderr: errors) }
-        return String(decoding: out, as: UTF8.self)
+        let finished = try await ChildProcess.run(
+            path, arguments, environment: ProcessInfo.processInfo.environment, input: input)
+        guard finished.status == 0 else { throw Failed(name: name, status: finished.status, stderr: finished.stderr) }
+        return finished.stdout
     }
 
     struct Missing: Error, CustomStringConvertible {

@@ -21,12 +21,12 @@ struct LongRunningProcess: Sendable {
             directory: directory, stdout: .pipe, stderr: .file(logFile)
         )
         let outHandle = child.stdout!
-        let output = await LeadlightProcess.blocking {
+        let output = await ChildProcess.blocking {
             var text = ""
             let deadline = Date().addingTimeInterval(120)
             while !started(text) {
                 // nil: the process ended, or it said nothing more for the rest of the two minutes
-                guard let chunk = LeadlightProcess.readChunk(outHandle, deadline: deadline) else { break }
+                guard let chunk = ChildProcess.readChunk(outHandle, deadline: deadline) else { break }
                 text += String(decoding: chunk, as: UTF8.self)
             }
             return text
