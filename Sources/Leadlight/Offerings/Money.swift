@@ -47,11 +47,10 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
                     throw ValidationFailure(
                         field: field, message: "must have at most \(Self.decimalPlaces) decimal places")
                 }
-                let (shifted, overflow) = units.multipliedReportingOverflow(by: 10)
-                guard !overflow, digits <= 17 else {
-                    throw ValidationFailure(field: field, message: "must be at most 1000000000000")
+                guard digits <= 17, let shifted = Self.appending(byte - UInt8(ascii: "0"), to: units) else {
+                    throw Self.tooLarge(field)
                 }
-                units = shifted + Int64(byte - UInt8(ascii: "0"))
+                units = shifted
             case UInt8(ascii: ".") where decimals < 0 && digits > 0:
                 decimals = 0
             default:
@@ -61,16 +60,27 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         guard digits > 0, decimals != 0 else {
             throw ValidationFailure(field: field, message: "must be a number, like 19.99")
         }
-        var scale = max(decimals, 0)
-        while scale < Self.decimalPlaces {
-            units *= 10
-            scale += 1
+        // Up to 17 digits fit an Int64, but scaling them to ten-thousandths may not: 99999999999999999 once
+        // trapped here and took the whole server down (issue 16). Every step is checked.
+        // (decimals may pass four where trailing zeros were skipped: 1.50000)
+        for _ in min(max(decimals, 0), Self.decimalPlaces)..<Self.decimalPlaces {
+            guard let shifted = Self.appending(0, to: units) else { throw Self.tooLarge(field) }
+            units = shifted
         }
         guard !negative || units == 0 else { throw ValidationFailure(field: field, message: "must not be negative") }
-        guard units <= Self.maximumUnits else {
-            throw ValidationFailure(field: field, message: "must be at most 1000000000000")
-        }
+        guard units <= Self.maximumUnits else { throw Self.tooLarge(field) }
         self.units = units
+    }
+
+    /// `units * 10 + digit`, or nil where that would not fit an Int64.
+    private static func appending(_ digit: UInt8, to units: Int64) -> Int64? {
+        let (shifted, overflow) = units.multipliedReportingOverflow(by: 10)
+        let (sum, carry) = shifted.addingReportingOverflow(Int64(digit))
+        return overflow || carry ? nil : sum
+    }
+
+    private static func tooLarge(_ field: String) -> ValidationFailure {
+        ValidationFailure(field: field, message: "must be at most 1000000000000")
     }
 
     /// The exact decimal value, for JSON.

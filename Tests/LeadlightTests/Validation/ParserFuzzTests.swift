@@ -1,0 +1,269 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import Testing
+
+@testable import Leadlight
+
+/// Every reader of client input, fed generated input (issue 16): each input either validates or is refused with
+/// our own validation error, never traps and never fails another way; and what validates comes back the same
+/// when it is read again. `swift test` tries `FuzzInput.iterations` inputs per parser from a fixed seed;
+/// `scripts/fuzz.sh` runs many more from fresh seeds. A failure names the seed and the input to replay it.
+@Suite struct ParserFuzzTests {
+    private static let workspace = Workspace.ID.generate()
+    private static let now = Date(timeIntervalSince1970: 1_764_000_000)
+
+    /// Runs `body` on each generated input, recording (not trapping on) any error that is not ours.
+    private func fuzz(
+        _ stream: String,
+        generate: (inout FuzzInput) -> [UInt8],
+        _ body: ([UInt8]) throws -> Void
+    ) {
+        var input = FuzzInput(stream: stream)
+        var (accepted, refused) = (0, 0)
+        defer {
+            // Inputs both sides of the line, or the generator missed what it was written for.
+            #expect(accepted * 100 >= FuzzInput.iterations, "\(stream): only \(accepted) inputs validated")
+            #expect(refused * 100 >= FuzzInput.iterations, "\(stream): only \(refused) inputs were refused")
+        }
+        for iteration in 0..<FuzzInput.iterations {
+            let bytes = generate(&input)
+            do {
+                try body(bytes)
+                accepted += 1
+            } catch is ValidationFailure, is APIError {
+                refused += 1  // refused, as it should be
+            } catch {
+                Issue.record(
+                    "\(stream) #\(iteration) (seed \(FuzzInput.seed)): \(error) for \(String(decoding: bytes, as: UTF8.self))"
+                )
+            }
+        }
+    }
+
+    /// A body as JSON: a well-formed object over the real fields, or the same with bytes broken.
+    private static func body(
+        _ input: inout FuzzInput,
+        fields: [String: FuzzInput.FieldKind],
+        required: Set<String> = []
+    ) -> [UInt8] {
+        let object = input.jsonObject(fields: fields, required: required)
+        switch input.int(0...9) {
+        case 0: return input.mutated(object)
+        case 1: return Array(input.jsonValue().utf8)
+        default: return Array(object.utf8)
+        }
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
+        try Request.decodeJSON(as: T.self, from: ByteBuffer(bytes: bytes))
+    }
+
+    // MARK: Values
+
+    @Test func moneyIsExactOrRefusedNamingTheField() {
+        self.fuzz("money", generate: { Array($0.numberText().utf8) }) { bytes in
+            let text = String(decoding: bytes, as: UTF8.self)
+            do {
+                let money = try Money(validating: text, field: "price")
+                #expect(money.units >= 0 && money.units <= Money.maximumUnits)
+                #expect(try Money(validating: money.description, field: "price") == money, "\(text)")
+                #expect(try Money(validating: money.decimal, field: "price") == money, "\(text)")
+                #expect(Decimal(string: text.trimmingCharacters(in: .whitespaces)) == money.decimal, "\(text)")
+            } catch let failure as ValidationFailure {
+                #expect(failure.fields.map(\.field) == ["price"])
+                throw failure
+            }
+        }
+    }
+
+    /// Numbers reach `Money` through `Decimal`, as JSON numbers do.
+    @Test func moneyFromAnyJSONNumberIsExactOrRefused() {
+        self.fuzz("money-json", generate: { Array("[\($0.validJSONNumber())]".utf8) }) { bytes in
+            guard let decimal = try? Self.decode([Decimal].self, bytes).first else { return }
+            let money = try Money(validating: decimal, field: "price")
+            #expect(money.decimal == decimal)
+        }
+    }
+
+    @Test func phoneNumbersValidateOnceAndForAll() {
+        self.fuzz("phone", generate: { Array(($0.chance(0.5) ? $0.phoneLike() : $0.text()).utf8) }) { bytes in
+            let phone = try PhoneNumber(validating: String(decoding: bytes, as: UTF8.self))
+            #expect(try PhoneNumber(validating: phone.text) == phone)
+            #expect(phone.digits.allSatisfy(\.isASCII) && (4...20).contains(phone.digits.count))
+        }
+    }
+
+    @Test func emailAddressesValidateOnceAndForAll() {
+        self.fuzz("email", generate: { Array(($0.chance(0.7) ? $0.emailLike() : $0.text()).utf8) }) { bytes in
+            let email = try TextRules.email(String(decoding: bytes, as: UTF8.self))
+            #expect(try TextRules.email(email) == email)
+        }
+    }
+
+    @Test func requiredTextIsTrimmedAndBounded() {
+        self.fuzz("text", generate: { Array($0.text(maxLength: 30).utf8) }) { bytes in
+            let text = try TextRules.required(String(decoding: bytes, as: UTF8.self), field: "name", maxLength: 20)
+            #expect(!text.isEmpty && text.count <= 20)
+            #expect(try TextRules.required(text, field: "name", maxLength: 20) == text)
+        }
+    }
+
+    // MARK: Query parameters
+
+    @Test func everyListsQueryParametersAreReadOrRefused() {
+        let names = [
+            "limit", "offset", "status", "minPrice", "maxPrice", "minBedrooms", "buyingStage", "type", "sku",
+            "externalId", "active", "q", "updatedSince", "clientId", "listingId", "event", "x",
+        ]
+        self.fuzz(
+            "query",
+            generate: { input in
+                let pairs = (0..<input.int(0...4)).map { _ in
+                    let value =
+                        input.chance(0.5)
+                        ? input.numberText() : input.pick(["new", "Active", "true", "Under Contract", "PRODUCT", ""])
+                    let escaped = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                    return "\(input.pick(names))=\(input.chance(0.9) ? escaped : value)"
+                }
+                return Array(("/x?" + pairs.joined(separator: "&")).utf8)
+            }
+        ) { bytes in
+            let parameters = URI(String(decoding: bytes, as: UTF8.self)).queryParameters
+            _ = try? LeadQuery(validating: parameters)
+            _ = try? ClientQuery(validating: parameters)
+            _ = try? ShowingQuery(validating: parameters)
+            _ = try? OfferingQuery(validating: parameters)
+            _ = try? WebhookDeliveryQuery(validating: parameters)
+            let listings = try ListingQuery(validating: parameters)
+            #expect((1...200).contains(listings.limit) && listings.offset >= 0)
+        }
+    }
+
+    // MARK: Bodies
+
+    @Test func leadBodiesValidateOrNameTheirBadFields() {
+        let fields: [String: FuzzInput.FieldKind] = [
+            "name": .text(maxLength: 200), "email": .email, "phone": .phone, "source": .text(maxLength: 100),
+            "propertyAddress": .text(maxLength: 500), "notes": .text(maxLength: 5000),
+            "status": .oneOf(LeadStatus.allCases.map(\.rawValue)),
+        ]
+        self.fuzz("lead", generate: { Self.body(&$0, fields: fields, required: ["name"]) }) { bytes in
+            let lead = try Self.decode(LeadChanges.self, bytes).makeLead(
+                id: .generate(), in: Self.workspace, at: Self.now)
+            // Sending back what was stored changes nothing.
+            var sent: [String: Any] = ["name": lead.name, "status": lead.status.rawValue]
+            sent["email"] = lead.email
+            sent["phone"] = lead.phone?.text
+            sent["source"] = lead.source
+            sent["propertyAddress"] = lead.propertyAddress
+            sent["notes"] = lead.notes
+            let again = try Self.decode(LeadChanges.self, Array(try JSONSerialization.data(withJSONObject: sent)))
+            #expect(try again.applied(to: lead) == lead)
+        }
+    }
+
+    @Test func clientBodiesValidateOrNameTheirBadFields() {
+        let fields: [String: FuzzInput.FieldKind] = [
+            "name": .text(maxLength: 200), "email": .email, "phone": .phone, "notes": .text(maxLength: 5000),
+            "buyingStage": .oneOf(BuyingStage.allCases.map(\.rawValue)),
+        ]
+        self.fuzz("client", generate: { Self.body(&$0, fields: fields, required: ["name", "email"]) }) { bytes in
+            let changes = try Self.decode(ClientChanges.self, bytes)
+            let client = try changes.makeClient(id: .generate(), in: Self.workspace, at: Self.now)
+            #expect(try changes.applied(to: client, at: Self.now).name == client.name)
+        }
+    }
+
+    @Test func listingBodiesValidateOrNameTheirBadFields() {
+        let fields: [String: FuzzInput.FieldKind] = [
+            "address": .text(maxLength: 500), "price": .number, "bedrooms": .number, "bathrooms": .number,
+            "sqft": .number, "description": .text(maxLength: 5000),
+            "status": .oneOf(ListingStatus.allCases.map(\.rawValue)),
+        ]
+        self.fuzz("listing", generate: { Self.body(&$0, fields: fields, required: ["address", "price"]) }) { bytes in
+            let listing = try Self.decode(ListingChanges.self, bytes)
+                .makeListing(id: .generate(), in: Self.workspace, at: Self.now)
+            // The answer's body, sent back, is the same listing.
+            let body = try LeadlightJSON.encoder().encode(ListingsAPI.ListingBody(listing))
+            #expect(try Self.decode(ListingChanges.self, Array(body)).applied(to: listing) == listing)
+        }
+    }
+
+    @Test func showingBodiesValidateOrNameTheirBadFields() {
+        let fields: [String: FuzzInput.FieldKind] = [
+            "clientId": .oneOf(["cli_1234567890abcdefghij", "x"]), "listingId": .oneOf(["lst_1234567890abcdefghij"]),
+            "preferredTime": .time, "notes": .text(maxLength: 5000),
+            "status": .oneOf(ShowingStatus.allCases.map(\.rawValue)),
+        ]
+        self.fuzz("showing", generate: { Self.body(&$0, fields: fields, required: ["clientId", "listingId"]) }) {
+            bytes in
+            _ = try Self.decode(ShowingChanges.self, bytes).makeShowing(
+                id: .generate(), in: Self.workspace, at: Self.now)
+        }
+    }
+
+    @Test func offeringRowsValidateOrNameTheirBadFields() {
+        let fields: [String: FuzzInput.FieldKind] = [
+            "name": .text(maxLength: 200), "type": .oneOf(OfferingType.allCases.map(\.rawValue)),
+            "sku": .text(maxLength: 100), "externalId": .text(maxLength: 100), "description": .text(maxLength: 5000),
+            "price": .number, "currency": .oneOf(["USD", "EUR", "usd", "XXX"]), "active": .boolean,
+            "stockQty": .number, "reorderLevel": .number, "unit": .text(maxLength: 50),
+            "billingPeriod": .oneOf(BillingPeriod.allCases.map(\.rawValue)), "termMonths": .number,
+        ]
+        self.fuzz(
+            "offering",
+            generate: { input in
+                let rows = (0..<input.int(1...3)).map { _ in
+                    String(decoding: Self.body(&input, fields: fields), as: UTF8.self)
+                }
+                return Array((input.chance(0.5) ? rows[0] : "{\"products\": [\(rows.joined(separator: ","))]}").utf8)
+            }
+        ) { bytes in
+            let rows: [OfferingRow]
+            switch try Self.decode(OfferingsAPI.UpsertRequest.self, bytes) {
+            case .single(let row): rows = [row]
+            case .batch(let batch): rows = batch
+            }
+            for row in rows {
+                guard let changes = try? OfferingChanges(validating: row),
+                    let offering = try? changes.makeOffering(
+                        id: .generate(), in: Self.workspace, defaultCurrency: .usd, at: Self.now)
+                else { continue }
+                let body = try LeadlightJSON.encoder().encode(OfferingsAPI.OfferingBody(offering))
+                let again = try OfferingChanges(validating: try Self.decode(OfferingRow.self, Array(body)))
+                var reread = try again.applied(to: offering)
+                reread.upsertFingerprint = offering.upsertFingerprint
+                #expect(reread == offering)
+            }
+        }
+    }
+
+    @Test func webhookBodiesValidateOrNameTheirBadFields() {
+        let fields: [String: FuzzInput.FieldKind] = [
+            "url": .oneOf(["https://hooks.example.com/x", "http://127.0.0.1/", "ftp://x", "https://[::1]:99999/"]),
+            "events": .strings(EventType.allCases.map(\.rawValue)), "description": .text(maxLength: 500),
+            "enabled": .boolean,
+        ]
+        self.fuzz("webhook", generate: { Self.body(&$0, fields: fields, required: ["url", "events"]) }) { bytes in
+            _ = try Self.decode(WebhookEndpointChanges.self, bytes)
+                .makeEndpoint(id: .generate(), in: Self.workspace, at: Self.now)
+        }
+    }
+
+    @Test func workspaceAndKeyBodiesAreReadOrRefused() {
+        let fields: [String: FuzzInput.FieldKind] = [
+            "name": .text(maxLength: 200), "currency": .oneOf(["USD", "eur", "XXX"]),
+            "timeZone": .oneOf(["UTC", "Europe/Paris", "Mars/Olympus"]), "agentId": .text(maxLength: 40),
+        ]
+        self.fuzz("workspace", generate: { Self.body(&$0, fields: fields) }) { bytes in
+            let body = try Self.decode(WorkspacesAPI.UpdateWorkspace.self, bytes)
+            if let name = body.name { _ = try TextRules.required(name, field: "name", maxLength: 200) }
+            if let currency = body.currency { _ = try CurrencyCode(validating: currency) }
+            if let zone = body.timeZone { _ = try WorkspaceDraft.validTimeZone(zone) }
+            if let agent = body.agentId { _ = try AgentID(validating: agent) }
+            _ = try Self.decode(APIKeysAPI.CreateKey.self, bytes)
+        }
+    }
+}
