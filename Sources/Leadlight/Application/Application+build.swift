@@ -20,6 +20,8 @@ package func buildApplication(
     }
     return Application(
         router: router,
+        // One per connection: lets clients that write their whole body first read an early answer (a 413).
+        server: .http1(configuration: .init(additionalChannelHandlers: [LingeringCloseHandler()])),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "Leadlight"

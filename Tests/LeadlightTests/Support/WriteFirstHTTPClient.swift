@@ -1,0 +1,89 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP/1.1 client that behaves like Python's `urllib`: it writes the whole request, body included, before it
+/// reads a byte of the answer, then reads until the server closes. Blocking sockets with timeouts, on a thread of
+/// its own, so a server that stops reading shows up as a timeout here instead of a hung test.
+enum WriteFirstHTTPClient {
+    struct Exchange: Sendable {
+        /// Everything the server sent, head and body.
+        var response: String
+        /// Whether the whole request could be written before the timeout.
+        var wroteWholeRequest: Bool
+        var elapsed: Duration
+
+        var statusCode: Int? {
+            let statusLine = self.response.split(separator: "\r\n", maxSplits: 1).first ?? ""
+            return statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Sends `head` (the request line and header lines, without the blank line) and `body` to 127.0.0.1:`port`.
+    static func exchange(
+        port: Int,
+        head: [String],
+        body: [UInt8],
+        timeout: Duration = .seconds(10)
+    ) async throws -> Exchange {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(
+                    with: Result { try Self.blockingExchange(port: port, head: head, body: body, timeout: timeout) })
+            }
+            thread.start()
+        }
+    }
+
+    private static func blockingExchange(port: Int, head: [String], body: [UInt8], timeout: Duration) throws
+        -> Exchange
+    {
+        let started = ContinuousClock.now
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }
+        defer { close(descriptor) }
+        var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw Failure(description: "connect: \(errno)") }
+
+        let request = Array((head.joined(separator: "\r\n") + "\r\n\r\n").utf8) + body
+        var sent = 0
+        while sent < request.count {
+            let written = request[sent...].withUnsafeBytes {
+                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { break }  // timed out, or the server closed (EPIPE is not raised: MSG_NOSIGNAL)
+            sent += written
+        }
+
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            received += chunk[..<count]
+        }
+        return Exchange(
+            response: String(decoding: received, as: UTF8.self), wroteWholeRequest: sent == request.count,
+            elapsed: ContinuousClock.now - started)
+    }
+}
