@@ -70,6 +70,12 @@ extension APIError {
             self = error
         case let failure as ValidationFailure:
             self = .validationFailed(failure.fields)
+        case let missing as NotFound:
+            self = .notFound(missing.resource)
+        case let converted as LeadAlreadyConverted:
+            self = .conflict(
+                "This lead was already converted into client \(converted.client).", code: "lead_already_converted")
+            self.existingID = converted.client.rawValue
         case let taken as WorkspaceStore.AgentIDTaken:
             self = .conflict(
                 "The agentId \(taken.agentID) is already used by another workspace.", code: "agent_id_taken")

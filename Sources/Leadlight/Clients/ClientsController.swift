@@ -7,6 +7,7 @@ struct ClientsController {
     let clock: WallClock
     /// Reuses recent list answers (`ReadCache`).
     let lists: ListResponseCache
+    var clients: ClientOperations { ClientOperations(database: self.database, clock: self.clock) }
 
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
@@ -22,13 +23,10 @@ struct ClientsController {
         let body = try await request.jsonBody(context: context)
         let changes = try Request.decodeJSON(as: ClientChanges.self, from: body)
         let workspace = try context.workspaceID
-        let now = self.clock.now
-        let client = try changes.makeClient(id: .generate(), in: workspace, at: now)
         return try await IdempotentCreation(database: self.database, clock: self.clock).respond(
             to: request, body: body, context: context
         ) { tx in
-            try await ClientStore(database: tx).insert(client)
-            try await Outbox(database: tx).record(.clientCreated, ClientsAPI.ClientBody(client), in: workspace, at: now)
+            let client = try await self.clients.create(changes, in: workspace, within: tx)
             return (.created, try IdempotentCreation.json(ClientsAPI.Created(clientId: client.id)))
         }
     }
@@ -55,28 +53,6 @@ struct ClientsController {
     func update(_ request: Request, context: APIContext) async throws -> ClientsAPI.ClientBody {
         let id = try context.parameters.require("id", as: Client.ID.self)
         let changes = try await request.decodeJSON(as: ClientChanges.self, context: context)
-        try changes.check()
-        let workspace = try context.workspaceID
-        let now = self.clock.now
-        let updated: Client? = try await self.database.transaction { tx in
-            let store = ClientStore(database: tx)
-            guard let stored = try await store.find(id, in: workspace) else { return nil }
-            var client = try changes.applied(to: stored, at: now)
-            guard client != stored else { return stored }
-            client.updatedAt = now
-            try await store.update(client)
-            if client.buyingStage != stored.buyingStage {
-                try await Outbox(database: tx).record(
-                    .clientStageChanged,
-                    ChangeEventBody(
-                        resource: ClientsAPI.ClientBody(client), previousKey: "previousStage",
-                        previous: stored.buyingStage),
-                    in: workspace, at: now
-                )
-            }
-            return client
-        }
-        guard let updated else { throw APIError.notFound("client") }
-        return ClientsAPI.ClientBody(updated)
+        return ClientsAPI.ClientBody(try await self.clients.update(id, with: changes, in: try context.workspaceID))
     }
 }

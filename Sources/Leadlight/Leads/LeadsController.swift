@@ -8,6 +8,7 @@ struct LeadsController {
     let clock: WallClock
     /// Reuses recent list answers (`ReadCache`).
     let lists: ListResponseCache
+    var leads: LeadOperations { LeadOperations(database: self.database, clock: self.clock) }
 
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
@@ -23,13 +24,10 @@ struct LeadsController {
         let body = try await request.jsonBody(context: context)
         let changes = try Request.decodeJSON(as: LeadChanges.self, from: body)
         let workspace = try context.workspaceID
-        let now = self.clock.now
-        let lead = try changes.makeLead(id: .generate(), in: workspace, at: now)
         return try await IdempotentCreation(database: self.database, clock: self.clock).respond(
             to: request, body: body, context: context
         ) { tx in
-            try await LeadStore(database: tx).insert(lead)
-            try await Outbox(database: tx).record(.leadCreated, LeadsAPI.LeadBody(lead), in: workspace, at: now)
+            let lead = try await self.leads.create(changes, in: workspace, within: tx)
             return (.created, try IdempotentCreation.json(LeadsAPI.Created(leadId: lead.id)))
         }
     }
@@ -55,74 +53,19 @@ struct LeadsController {
     func update(_ request: Request, context: APIContext) async throws -> LeadsAPI.LeadBody {
         let id = try context.parameters.require("id", as: Lead.ID.self)
         let changes = try await request.decodeJSON(as: LeadChanges.self, context: context)
-        try changes.check()
-        let workspace = try context.workspaceID
-        let now = self.clock.now
-        let updated: Lead? = try await self.database.transaction { tx in
-            let store = LeadStore(database: tx)
-            guard let stored = try await store.find(id, in: workspace) else { return nil }
-            var lead = try changes.applied(to: stored)
-            guard lead != stored else { return stored }
-            lead.updatedAt = now
-            try await store.update(lead)
-            if lead.status != stored.status {
-                try await Outbox(database: tx).record(
-                    .leadStatusChanged,
-                    ChangeEventBody(
-                        resource: LeadsAPI.LeadBody(lead), previousKey: "previousStatus", previous: stored.status),
-                    in: workspace, at: now
-                )
-            }
-            return lead
-        }
-        guard let updated else { throw APIError.notFound("lead") }
-        return LeadsAPI.LeadBody(updated)
+        return LeadsAPI.LeadBody(try await self.leads.update(id, with: changes, in: try context.workspaceID))
     }
 
-    /// Makes the lead a client (its name, email, phone and notes; the email is required): the lead becomes
-    /// `converted` and points at the client. Records `client.created` and `lead.status_changed`. Converting
-    /// twice is a 409 naming the client; so is an email that already belongs to a client.
+    /// Makes the lead a client (`LeadOperations.convert`): 201 with both ids. Converting twice is a 409 naming
+    /// the client; so is an email that already belongs to a client. Safe to retry with an `Idempotency-Key`.
     func convert(_ request: Request, context: APIContext) async throws -> Response {
         let id = try context.parameters.require("id", as: Lead.ID.self)
         let workspace = try context.workspaceID
-        let now = self.clock.now
         let body = ByteBuffer()  // the request has no body: the key covers the method and path
         return try await IdempotentCreation(database: self.database, clock: self.clock).respond(
             to: request, body: body, context: context
         ) { tx in
-            let leads = LeadStore(database: tx)
-            guard let stored = try await leads.find(id, in: workspace) else { throw APIError.notFound("lead") }
-            if let clientID = stored.clientID {
-                var error = APIError.conflict(
-                    "This lead was already converted into client \(clientID).", code: "lead_already_converted")
-                error.existingID = clientID.rawValue
-                throw error
-            }
-            guard let email = stored.email else {
-                throw APIError.validationFailed([
-                    FieldError(field: "email", message: "is required to convert a lead into a client")
-                ])
-            }
-            let client = Client(
-                id: .generate(), workspaceID: workspace, name: stored.name, email: email, phone: stored.phone,
-                notes: stored.notes, buyingStage: .new, stageChangedAt: now, createdAt: now, updatedAt: now
-            )
-            try await ClientStore(database: tx).insert(client)
-            var lead = stored
-            lead.status = .converted
-            lead.clientID = client.id
-            lead.updatedAt = now
-            try await leads.update(lead)
-            let outbox = Outbox(database: tx)
-            try await outbox.record(.clientCreated, ClientsAPI.ClientBody(client), in: workspace, at: now)
-            if stored.status != .converted {
-                try await outbox.record(
-                    .leadStatusChanged,
-                    ChangeEventBody(
-                        resource: LeadsAPI.LeadBody(lead), previousKey: "previousStatus", previous: stored.status),
-                    in: workspace, at: now
-                )
-            }
+            let (lead, client) = try await self.leads.convert(id, in: workspace, within: tx)
             return (.created, try IdempotentCreation.json(LeadsAPI.Converted(leadId: lead.id, clientId: client.id)))
         }
     }

@@ -7,6 +7,7 @@ struct ListingsController {
     let clock: WallClock
     /// Reuses recent list answers (`ReadCache`).
     let lists: ListResponseCache
+    var listings: ListingOperations { ListingOperations(database: self.database, clock: self.clock) }
 
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
@@ -21,14 +22,10 @@ struct ListingsController {
         let body = try await request.jsonBody(context: context)
         let changes = try Request.decodeJSON(as: ListingChanges.self, from: body)
         let workspace = try context.workspaceID
-        let now = self.clock.now
-        let listing = try changes.makeListing(id: .generate(), in: workspace, at: now)
         return try await IdempotentCreation(database: self.database, clock: self.clock).respond(
             to: request, body: body, context: context
         ) { tx in
-            try await ListingStore(database: tx).insert(listing)
-            try await Outbox(database: tx).record(
-                .listingCreated, ListingsAPI.ListingBody(listing), in: workspace, at: now)
+            let listing = try await self.listings.create(changes, in: workspace, within: tx)
             return (.created, try IdempotentCreation.json(ListingsAPI.Created(listingId: listing.id)))
         }
     }
@@ -55,28 +52,6 @@ struct ListingsController {
     func update(_ request: Request, context: APIContext) async throws -> ListingsAPI.ListingBody {
         let id = try context.parameters.require("id", as: Listing.ID.self)
         let changes = try await request.decodeJSON(as: ListingChanges.self, context: context)
-        try changes.check()
-        let workspace = try context.workspaceID
-        let now = self.clock.now
-        let updated: Listing? = try await self.database.transaction { tx in
-            let store = ListingStore(database: tx)
-            guard let stored = try await store.find(id, in: workspace) else { return nil }
-            var listing = try changes.applied(to: stored)
-            guard listing != stored else { return stored }
-            listing.updatedAt = now
-            try await store.update(listing)
-            if listing.status != stored.status {
-                try await Outbox(database: tx).record(
-                    .listingStatusChanged,
-                    ChangeEventBody(
-                        resource: ListingsAPI.ListingBody(listing), previousKey: "previousStatus",
-                        previous: stored.status),
-                    in: workspace, at: now
-                )
-            }
-            return listing
-        }
-        guard let updated else { throw APIError.notFound("listing") }
-        return ListingsAPI.ListingBody(updated)
+        return ListingsAPI.ListingBody(try await self.listings.update(id, with: changes, in: try context.workspaceID))
     }
 }

@@ -7,6 +7,7 @@ struct ShowingsController {
     let clock: WallClock
     /// Reuses recent list answers (`ReadCache`).
     let lists: ListResponseCache
+    var showings: ShowingOperations { ShowingOperations(database: self.database, clock: self.clock) }
 
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
@@ -22,22 +23,10 @@ struct ShowingsController {
         let body = try await request.jsonBody(context: context)
         let changes = try Request.decodeJSON(as: ShowingChanges.self, from: body)
         let workspace = try context.workspaceID
-        let now = self.clock.now
-        let showing = try changes.makeShowing(id: .generate(), in: workspace, at: now)
         return try await IdempotentCreation(database: self.database, clock: self.clock).respond(
             to: request, body: body, context: context
         ) { tx in
-            var missing = FieldErrorCollector()
-            if try await ClientStore(database: tx).find(showing.clientID, in: workspace) == nil {
-                missing.add("clientId", "is not the id of a client of this workspace")
-            }
-            if try await ListingStore(database: tx).find(showing.listingID, in: workspace) == nil {
-                missing.add("listingId", "is not the id of a listing of this workspace")
-            }
-            try missing.throwIfAny()
-            try await ShowingStore(database: tx).insert(showing)
-            try await Outbox(database: tx).record(
-                .showingRequested, ShowingsAPI.ShowingBody(showing), in: workspace, at: now)
+            let showing = try await self.showings.request(changes, in: workspace, within: tx)
             return (.created, try IdempotentCreation.json(ShowingsAPI.Created(showingId: showing.id)))
         }
     }
@@ -63,19 +52,6 @@ struct ShowingsController {
     func update(_ request: Request, context: APIContext) async throws -> ShowingsAPI.ShowingBody {
         let id = try context.parameters.require("id", as: Showing.ID.self)
         let changes = try await request.decodeJSON(as: ShowingChanges.self, context: context)
-        try changes.check()
-        let workspace = try context.workspaceID
-        let now = self.clock.now
-        let updated: Showing? = try await self.database.transaction { tx in
-            let store = ShowingStore(database: tx)
-            guard let stored = try await store.find(id, in: workspace) else { return nil }
-            var showing = try changes.applied(to: stored)
-            guard showing != stored else { return stored }
-            showing.updatedAt = now
-            try await store.update(showing)
-            return showing
-        }
-        guard let updated else { throw APIError.notFound("showing") }
-        return ShowingsAPI.ShowingBody(updated)
+        return ShowingsAPI.ShowingBody(try await self.showings.update(id, with: changes, in: try context.workspaceID))
     }
 }
