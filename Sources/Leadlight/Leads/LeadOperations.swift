@@ -15,9 +15,7 @@ package struct LeadOperations: Sendable {
 
     /// Validates `changes` (`name` is required) and stores a new lead, recording `lead.created`.
     package func create(_ changes: LeadChanges, in workspace: Workspace.ID) async throws -> Lead {
-        let lead = try changes.makeLead(id: .generate(), in: workspace, at: self.clock.now)
-        try await self.database.transaction { tx in try await Self.insert(lead, on: tx) }
-        return lead
+        try await self.database.transaction { tx in try await self.create(changes, in: workspace, within: tx) }
     }
 
     /// The same, inside a transaction the caller owns (an idempotent API create records its key in it). The
@@ -26,14 +24,9 @@ package struct LeadOperations: Sendable {
         _ changes: LeadChanges, in workspace: Workspace.ID, within tx: any SQLDatabase
     ) async throws -> Lead {
         let lead = try changes.makeLead(id: .generate(), in: workspace, at: self.clock.now)
-        try await Self.insert(lead, on: tx)
-        return lead
-    }
-
-    private static func insert(_ lead: Lead, on tx: any SQLDatabase) async throws {
         try await LeadStore(database: tx).insert(lead)
-        try await Outbox(database: tx).record(
-            .leadCreated, LeadsAPI.LeadBody(lead), in: lead.workspaceID, at: lead.createdAt)
+        try await Outbox(database: tx).record(.leadCreated, LeadsAPI.LeadBody(lead), in: workspace, at: lead.createdAt)
+        return lead
     }
 
     /// Applies the fields sent; a new status is recorded as `lead.status_changed` with the previous one. Sending
