@@ -107,8 +107,8 @@ import Testing
             }
             // The kills landed on both sides of the commit at least once (else the test proved little).
             #expect(
-                committedBeforeKill > 0 && committedBeforeKill < 7,
-                "committed before the kill: \(committedBeforeKill) of 7")
+                committedBeforeKill > 0 && committedBeforeKill < fractions.count,
+                "committed before the kill: \(committedBeforeKill) of \(fractions.count)")
         }
     }
 }
