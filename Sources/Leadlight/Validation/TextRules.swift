@@ -15,6 +15,7 @@ enum TextRules {
     static func required(_ text: String, field: String, maxLength: Int) throws -> String {
         let value = Self.trimmed(text)
         guard !value.isEmpty else { throw ValidationFailure(field: field, message: "is required") }
+        try Self.refuseControlCharacters(in: value, field: field)
         guard value.count <= maxLength else {
             throw ValidationFailure(field: field, message: "must be at most \(maxLength) characters")
         }
@@ -24,22 +25,73 @@ enum TextRules {
     /// Trimmed optional text that must fit `maxLength` characters (it may be empty).
     static func optional(_ text: String, field: String, maxLength: Int) throws -> String {
         let value = Self.trimmed(text)
+        try Self.refuseControlCharacters(in: value, field: field)
         guard value.count <= maxLength else {
             throw ValidationFailure(field: field, message: "must be at most \(maxLength) characters")
         }
         return value
     }
 
-    /// An email address, trimmed and lower-cased so that matching ignores case.
+    /// Text may hold tabs and line breaks but no other control character (U+0000–U+001F, U+007F–U+009F): a NUL
+    /// would cut the stored text short, and the others are never typed by a person. Scans the UTF-8 bytes: C0 and
+    /// DEL are single bytes, C1 is 0xC2 followed by 0x80–0x9F.
+    static func refuseControlCharacters(in text: String, field: String) throws {
+        var afterC2 = false
+        for byte in text.utf8 {
+            let control =
+                (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F
+                || (afterC2 && byte < 0xA0)
+            if control { throw ValidationFailure(field: field, message: "must not contain control characters") }
+            afterC2 = byte == 0xC2
+        }
+    }
+
+    /// An email address, trimmed and lower-cased so that matching ignores case: a local part of letters, digits
+    /// and ``!#$%&'*+-/=?^_`{|}~`` in dot-separated runs (at most 64 characters), an `@`, and a domain of two or
+    /// more labels of letters, digits and inner hyphens. Letters may be any script's (`josé@bücher.de`); quoted
+    /// local parts and address literals, which no person types into a form, are refused.
     static func email(_ text: String, field: String = "email") throws -> String {
         let value = Self.trimmed(text).lowercased()
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard value.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
-            parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
-            !value.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "," || $0 == "<" || $0 == ">" })
+        guard value.count <= 254, let at = value.firstIndex(of: "@"),
+            Self.isEmailLocalPart(value[..<at]), Self.isDomain(value[value.index(after: at)...])
         else {
             throw ValidationFailure(field: field, message: "must be an email address like name@example.com")
         }
         return value
+    }
+
+    private static func isEmailLocalPart(_ local: Substring) -> Bool {
+        guard (1...64).contains(local.count), local.first != ".", local.last != ".", !local.contains("..") else {
+            return false
+        }
+        return local.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII
+                ? Self.isASCIILetterOrDigit(scalar) || "!#$%&'*+-/=?^_`{|}~.".unicodeScalars.contains(scalar)
+                : Self.isWordScalar(scalar)
+        }
+    }
+
+    private static func isDomain(_ domain: Substring) -> Bool {
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, domain.count <= 253 else { return false }
+        return labels.allSatisfy { label in
+            (1...63).contains(label.count) && label.first != "-" && label.last != "-"
+                && label.unicodeScalars.allSatisfy { scalar in
+                    scalar.isASCII ? Self.isASCIILetterOrDigit(scalar) || scalar == "-" : Self.isWordScalar(scalar)
+                }
+        }
+    }
+
+    private static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+
+    /// A letter, digit or combining mark of any script.
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber: return true
+        default: return properties.isAlphabetic
+        }
     }
 }

@@ -79,18 +79,31 @@ struct FuzzInput {
     /// Short text: words, white space, control characters, non-ASCII, emoji, lone surrogate escapes (in JSON).
     mutating func text(maxLength: Int = 40) -> String {
         let pieces = [
-            "a", "Z", "0", "7", " ", "\t", "\n", "\u{0}", "\u{7F}", "é", "ß", "日本", "👩‍💻", "\u{200B}", "\u{2028}",
+            "a", "Z", "0", "7", " ", "\t", "\n", "é", "ß", "日本", "👩‍💻", "\u{200B}", "\u{2028}",
             "@", ".", "-", "+", "(", ")", "#", "/", "\\", "\"", "'", "<", ">", "&", ",", ";", "x", "%", "\u{FEFF}",
             "example.com", "name", "555", "1234", " ext ",
         ]
-        return String((0..<self.int(0...maxLength)).map { _ in self.pick(pieces) }.joined().prefix(maxLength * 2))
+        // control characters (refused in all text) now and then, so most texts are still worth reading
+        let controls = ["\u{0}", "\u{1}", "\u{1B}", "\u{7F}", "\u{85}", "\u{9F}"]
+        return String(
+            (0..<self.int(0...maxLength)).map { _ in self.chance(0.003) ? self.pick(controls) : self.pick(pieces) }
+                .joined().prefix(maxLength * 2))
     }
 
     /// An email-shaped string, valid or nearly so.
     mutating func emailLike() -> String {
-        let local = self.pick(["ada", "A.B", "x+y", "", " ada ", "ä", String(repeating: "a", count: self.int(60...70))])
-        let domain = self.pick(["example.com", "ex.co.uk", ".com", "example.", "ex..com", "localhost", "日本.jp", ""])
-        return self.pick(["\(local)@\(domain)", "\(local)@@\(domain)", "\(local)\(domain)", "\(local)@\(domain),x"])
+        let local = self.pick([
+            "ada", "A.B", "x+y", "o'brien", "a_b", "", " ada ", "ä", "a..b", ".a", "a\"b",
+            String(repeating: "a", count: self.int(60...70)),
+        ])
+        let domain = self.pick([
+            "example.com", "ex.co.uk", "bücher.de", "日本.jp", "x-y.io", ".com", "example.", "ex..com", "localhost",
+            "-x.com", "ex_ample.com", "[1.2.3.4]", "",
+        ])
+        guard self.chance(0.3) else { return "\(local)@\(domain)" }
+        return self.pick([
+            "\(local)@@\(domain)", "\(local)\(domain)", "\(local)@\(domain),x", "\(local)@\(domain)\u{0}",
+        ])
     }
 
     /// A phone-shaped string, valid or nearly so.

@@ -106,6 +106,11 @@ import Testing
         self.fuzz("text", generate: { Array($0.text(maxLength: 30).utf8) }) { bytes in
             let text = try TextRules.required(String(decoding: bytes, as: UTF8.self), field: "name", maxLength: 20)
             #expect(!text.isEmpty && text.count <= 20)
+            // no control character but tab and line breaks: a NUL once cut stored text short
+            #expect(
+                !text.unicodeScalars.contains {
+                    $0.properties.generalCategory == .control && !"\t\n\r".unicodeScalars.contains($0)
+                })
             #expect(try TextRules.required(text, field: "name", maxLength: 20) == text)
         }
     }

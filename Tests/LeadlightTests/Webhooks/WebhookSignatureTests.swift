@@ -9,10 +9,11 @@ import Testing
 /// Receivers verify our signatures the way the published docs say, with the real tools: the seeds/001
 /// JavaScript snippet in node, over the parsed body, and a Standard Webhooks library in Python (issue 5).
 @Suite struct WebhookSignatureTests {
-    /// Text a user can store that JSON writers disagree about.
+    /// Text a user can store that JSON writers disagree about. (Other control characters are refused on input
+    /// since issue 16; how they are escaped is `JavaScriptJSONTests`'.)
     static let awkward =
         "Zoë Ångström \"Q\" \\ back/slash https://example.com/a/b?c=d&e=f 🏡😀 \u{2028}\u{2029} "
-        + "\u{01}\u{1F}\t\n\r\u{08}\u{0C} </script> é (e\u{301}) \u{FEFF}"
+        + "\t\n\r </script> é (e\u{301}) \u{FEFF}"
 
     /// One change for every event type of the catalogue, with awkward data, plus a test event.
     static func makeEveryEvent(_ client: some TestClientProtocol, key: String, webhook: String) async throws {
