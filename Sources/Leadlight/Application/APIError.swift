@@ -76,6 +76,10 @@ extension APIError {
             self = .conflict(
                 "This lead was already converted into client \(converted.client).", code: "lead_already_converted")
             self.existingID = converted.client.rawValue
+        case let noEmail as LeadHasNoEmail:
+            self = .conflict(
+                "Lead \(noEmail.lead) has no email, and a client needs one: add it to the lead, then convert again.",
+                code: "lead_has_no_email")
         case let taken as WorkspaceStore.AgentIDTaken:
             self = .conflict(
                 "The agentId \(taken.agentID) is already used by another workspace.", code: "agent_id_taken")

@@ -50,7 +50,8 @@ package struct LeadOperations: Sendable {
 
     /// Makes the lead a client (its name, email, phone and notes; the email is required): the lead becomes
     /// `converted` and points at the client. Records `client.created` and `lead.status_changed`. Converting twice
-    /// throws `LeadAlreadyConverted`; an email that already belongs to a client throws `ClientStore.EmailTaken`.
+    /// throws `LeadAlreadyConverted`, a lead without an email `LeadHasNoEmail`, and an email that already belongs
+    /// to a client `ClientStore.EmailTaken`.
     package func convert(_ id: Lead.ID, in workspace: Workspace.ID, within tx: any SQLDatabase) async throws -> (
         lead: Lead, client: Client
     ) {
@@ -58,9 +59,7 @@ package struct LeadOperations: Sendable {
         let leads = LeadStore(database: tx)
         guard let stored = try await leads.find(id, in: workspace) else { throw NotFound("lead") }
         if let clientID = stored.clientID { throw LeadAlreadyConverted(client: clientID) }
-        guard let email = stored.email else {
-            throw ValidationFailure(field: "email", message: "is required to convert a lead into a client")
-        }
+        guard let email = stored.email else { throw LeadHasNoEmail(lead: id) }
         let client = Client(
             id: .generate(), workspaceID: workspace, name: stored.name, email: email, phone: stored.phone,
             notes: stored.notes, buyingStage: .new, stageChangedAt: now, createdAt: now, updatedAt: now

@@ -15,9 +15,15 @@ package struct ShowingChanges: Decodable, Sendable {
         for field in reader.fields {
             switch field {
             case "clientId":
-                if let text = reader.string(field).value { self.clientID = Client.ID(text) }
+                if let text = reader.string(field).value {
+                    self.clientID = Client.ID(text)
+                    if self.clientID == nil { errors.add("clientId", "is not the id of a client of this workspace") }
+                }
             case "listingId":
-                if let text = reader.string(field).value { self.listingID = Listing.ID(text) }
+                if let text = reader.string(field).value {
+                    self.listingID = Listing.ID(text)
+                    if self.listingID == nil { errors.add("listingId", "is not the id of a listing of this workspace") }
+                }
             case "preferredTime":
                 self.preferredTime = reader.string(field).map { text in
                     errors.check {

@@ -169,8 +169,8 @@ import Testing
                 ).leadId
                 let refused = try await client.execute(
                     uri: "/api/v1/leads/\(noEmail)/convert", method: .post, headers: .bearer(key))
-                #expect(refused.status == .badRequest)
-                #expect(try refused.error.error.fields?.first?.field == "email")
+                #expect(refused.status == .conflict)
+                #expect(try refused.error.error.code == "lead_has_no_email")
 
                 let sameEmail = try await client.send(
                     .post, "/api/v1/leads", json: ["name": "Ada again", "email": "ADA@example.com"], key: key
