@@ -49,6 +49,35 @@ import Testing
         }
     }
 
+    /// What a create needs, the document and the server agree on: an empty body is refused naming exactly the
+    /// fields the creation schema requires (schemathesis, run by `.ci/run`, checks the rest of each schema
+    /// against the server: scripts/contract-fuzz.sh).
+    @Test func eachCreationSchemaRequiresWhatTheServerRequires() async throws {
+        let document = try self.document()
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var documented: [String: Set<String>] = [:]
+        for path in ["/api/v1/leads", "/api/v1/clients", "/api/v1/listings", "/api/v1/showings", "/api/v1/webhooks"] {
+            let content = ((paths[path]?["post"] as? [String: Any])?["requestBody"] as? [String: Any])?["content"]
+            let schema = ((content as? [String: [String: Any]])?["application/json"]?["schema"]) as? [String: String]
+            let name = try #require(schema?["$ref"]?.split(separator: "/").last, "\(path)")
+            documented[path] = Set(try #require(schemas[String(name)]?["required"] as? [String], "\(path)"))
+        }
+        try await withTestApp(.sqlite) { [documented] app, seed in
+            let key = try await seed.apiKey()
+            try await app.test(.router) { client in
+                for (path, required) in documented {
+                    let refused = try await client.send(.post, path, json: [String: Any](), key: key)
+                    #expect(refused.status == .badRequest, "\(path)")
+                    let named = Set(
+                        try refused.error.error.fields?.filter { $0.message.hasPrefix("is required") }.map(\.field)
+                            ?? [])
+                    #expect(named == required, "\(path): the server requires \(named), the document \(required)")
+                }
+            }
+        }
+    }
+
     @Test func theDocumentIsServed() async throws {
         try await withTestApp(.sqlite) { app, _ in
             try await app.test(.router) { client in
