@@ -73,7 +73,7 @@ package struct LeadlightConfiguration: Sendable {
             guard let parsed = WebhookRetrySchedule(seconds: schedule) else {
                 throw InvalidSetting(
                     name: "LEADLIGHT_WEBHOOKS_RETRY_SCHEDULE", value: schedule,
-                    expected: "waits in seconds separated by commas, such as 10,60,300"
+                    expected: "waits in seconds separated by commas, such as 10,60,300, each at most 2592000 (30 days)"
                 )
             }
             self.webhooks.retrySchedule = parsed

@@ -28,10 +28,17 @@ package struct WebhookRetrySchedule: Sendable, Equatable {
         return base * Double.random(in: (1 - self.jitter)...(1 + self.jitter))
     }
 
-    /// From `LEADLIGHT_WEBHOOKS_RETRY_SCHEDULE`: waits in seconds, separated by commas (`10,60,300`).
+    /// The longest wait one step may ask for: 30 days (and a bound before the seconds become milliseconds).
+    static let longestWait: Double = 30 * 86_400
+
+    /// From `LEADLIGHT_WEBHOOKS_RETRY_SCHEDULE`: waits in seconds, separated by commas (`10,60,300`), each from 0
+    /// to 30 days; nil for anything else (`1e300`, `inf` and `nan` included).
     init?(seconds text: String) {
-        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
-        self.init(waits: parts.map { .milliseconds(Int64(($0 ?? 0) * 1000)) })
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            Double($0.trimmingCharacters(in: .whitespaces))
+        }
+        let waits = parts.compactMap { $0 }.filter { (0...Self.longestWait).contains($0) }
+        guard !parts.isEmpty, waits.count == parts.count else { return nil }
+        self.init(waits: waits.map { .milliseconds(Int64(($0 * 1000).rounded())) })
     }
 }

@@ -1,0 +1,38 @@
+import Testing
+
+@testable import Leadlight
+
+/// Every setting read from the environment is bounded before it becomes arithmetic (issue 16): a hostile or
+/// mistyped value is an `InvalidSetting` naming it, never a trap at start-up.
+@Suite struct ConfigurationTests {
+    static let numericSettings = [
+        "LEADLIGHT_PORT", "LEADLIGHT_RATE_LIMIT", "LEADLIGHT_MAX_BODY_BYTES", "LEADLIGHT_BCRYPT_COST",
+        "LEADLIGHT_READ_CACHE_WINDOW", "LEADLIGHT_WEBHOOKS_TIMEOUT", "LEADLIGHT_WEBHOOKS_RETRY_SCHEDULE",
+        "LEADLIGHT_WEBHOOKS_DISABLE_AFTER", "LEADLIGHT_WEBHOOKS_CLAIM_LEASE", "LEADLIGHT_WEBHOOKS_CONCURRENCY",
+        "LEADLIGHT_WEBHOOKS_POLL_INTERVAL",
+    ]
+    static let hostileValues = [
+        "1e300", "inf", "-inf", "nan", "99999999999999999999", "-1", "", "ten", "10,1e300", "10,,60",
+    ]
+
+    @Test(arguments: Self.numericSettings)
+    func aHostileValueIsRefusedNamingTheSetting(_ name: String) {
+        for value in Self.hostileValues {
+            do {
+                _ = try LeadlightConfiguration(environment: [name: value])
+                Issue.record("\(name)=\(value) was accepted")
+            } catch let error as LeadlightConfiguration.InvalidSetting {
+                #expect(error.name == name && error.value == value)
+            } catch {
+                Issue.record("\(name)=\(value): \(error)")
+            }
+        }
+    }
+
+    @Test func aRetryScheduleIsWaitsInSecondsUpToThirtyDays() throws {
+        let schedule = try #require(WebhookRetrySchedule(seconds: "0, 1.5,60,2592000"))
+        #expect(schedule.waits == [.zero, .milliseconds(1500), .seconds(60), .seconds(2_592_000)])
+        #expect(WebhookRetrySchedule(seconds: "2592001") == nil)
+        #expect(WebhookRetrySchedule(seconds: "10,") == nil)
+    }
+}
