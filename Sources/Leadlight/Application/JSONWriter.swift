@@ -59,6 +59,12 @@ struct JSONWriter {
         self.buffer.writeString(String(value))
     }
 
+    /// Writes `json`, already JSON (an event's stored data, which our own encoder wrote), as the value.
+    mutating func writeRaw(_ key: String, json: String) {
+        self.key(key)
+        self.buffer.writeString(json)
+    }
+
     mutating func write(_ key: String, _ value: Bool) {
         self.key(key)
         self.buffer.writeStaticString(value ? "true" : "false")

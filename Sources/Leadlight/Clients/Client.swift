@@ -1,7 +1,7 @@
 import Foundation
 
 /// A person the agent works for (seeds/001), moving through the buying pipeline.
-package struct Client: Sendable, Equatable, IdentifiedResource {
+package struct Client: Sendable, Equatable, Archivable {
     package typealias ID = Identifier<Client>
     static let idPrefix = "cli"
 
@@ -17,4 +17,6 @@ package struct Client: Sendable, Equatable, IdentifiedResource {
     package var stageChangedAt: Date
     package var createdAt: Date
     package var updatedAt: Date
+    /// When it was archived (lists leave it out unless asked); nil while it is in use.
+    package var archivedAt: Date? = nil
 }

@@ -44,7 +44,7 @@ package struct ClientChanges: Decodable, Sendable {
                     self.buyingStage = BuyingStage(lenient: text)
                     if self.buyingStage == nil { errors.add("buyingStage", "must be one of \(BuyingStage.spellings)") }
                 }
-            case "id", "createdAt", "updatedAt", "stageChangedAt": continue  // read-only
+            case "id", "createdAt", "updatedAt", "archivedAt", "stageChangedAt": continue  // read-only
             default: reader.unknown(field, of: "a client")
             }
         }

@@ -60,4 +60,14 @@ package struct ClientOperations: Sendable {
             return client
         }
     }
+
+    /// Archives the client: it stays, and lists leave it out unless asked (`archived=true`).
+    package func archive(_ id: Client.ID, in workspace: Workspace.ID) async throws -> Client {
+        try await self.database.setArchived(true, id, in: workspace, at: self.clock.now, in: ClientStore.self)
+    }
+
+    /// Brings an archived client back into the lists.
+    package func restore(_ id: Client.ID, in workspace: Workspace.ID) async throws -> Client {
+        try await self.database.setArchived(false, id, in: workspace, at: self.clock.now, in: ClientStore.self)
+    }
 }

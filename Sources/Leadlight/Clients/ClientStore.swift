@@ -2,7 +2,9 @@ import Foundation
 import SQLKit
 
 /// Every query that touches `clients`.
-package struct ClientStore: Sendable {
+package struct ClientStore: ArchivableStore {
+    static let resource = "client"
+
     let database: any SQLDatabase
 
     package init(database: any SQLDatabase) {
@@ -46,6 +48,7 @@ package struct ClientStore: Sendable {
             .set("buying_stage", to: client.buyingStage.rawValue)
             .set("stage_changed_at", to: client.stageChangedAt.millisecondsSince1970)
             .set("updated_at", to: client.updatedAt.millisecondsSince1970)
+            .set("archived_at", to: SQLBind.orNull(client.archivedAt?.millisecondsSince1970))
             .where("workspace_id", .equal, client.workspaceID.rawValue)
             .where("id", .equal, client.id.rawValue)
             .run()
@@ -68,16 +71,16 @@ package struct ClientStore: Sendable {
     }
 
     /// One page, newest first, and how many match in all.
-    package func list(stage: BuyingStage?, limit: Int, offset: Int, in workspace: Workspace.ID) async throws -> (
-        clients: [Client], total: Int
-    ) {
+    func list(_ query: ClientQuery, in workspace: Workspace.ID) async throws -> (clients: [Client], total: Int) {
         func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
             var select = select.from("clients").where("workspace_id", .equal, workspace.rawValue)
-            if let stage { select = select.where("buying_stage", .equal, stage.rawValue) }
+                .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
+            if let stage = query.buyingStage { select = select.where("buying_stage", .equal, stage.rawValue) }
+            if let search = query.search { select = select.where(search.condition) }
             return select
         }
         return try await self.database.newestFirstPage(
-            limit: limit, offset: offset, filtered: filtered, decode: Client.init(row:)
+            limit: query.limit, offset: query.offset, filtered: filtered, decode: Client.init(row:)
         )
     }
 
@@ -108,7 +111,9 @@ extension Client {
             buyingStage: try row.decode(rawValueOf: "buying_stage", as: BuyingStage.self),
             stageChangedAt: Date(millisecondsSince1970: try row.decode(column: "stage_changed_at", as: Int64.self)),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
+            archivedAt: try row.decodeIfPresent(column: "archived_at", as: Int64.self).map(
+                Date.init(millisecondsSince1970:))
         )
     }
 }

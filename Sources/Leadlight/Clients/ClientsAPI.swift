@@ -20,6 +20,8 @@ package enum ClientsAPI {
         package var stageChangedAt: Date
         package var createdAt: Date
         package var updatedAt: Date
+        /// When it was archived; null while it is in use.
+        package var archivedAt: Date?
 
         package init(_ client: Client) {
             self.id = client.id
@@ -31,6 +33,7 @@ package enum ClientsAPI {
             self.stageChangedAt = client.stageChangedAt
             self.createdAt = client.createdAt
             self.updatedAt = client.updatedAt
+            self.archivedAt = client.archivedAt
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -44,6 +47,7 @@ package enum ClientsAPI {
             try container.encode(self.stageChangedAt, forKey: .stageChangedAt)
             try container.encode(self.createdAt, forKey: .createdAt)
             try container.encode(self.updatedAt, forKey: .updatedAt)
+            try container.encode(self.archivedAt, forKey: .archivedAt)
         }
     }
 

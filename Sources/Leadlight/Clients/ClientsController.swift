@@ -9,12 +9,20 @@ struct ClientsController {
     let lists: ListResponseCache
     var clients: ClientOperations { ClientOperations(database: self.database, clock: self.clock) }
 
+    var notes: NotesController {
+        NotesController(database: self.database, clock: self.clock) {
+            .client(try $0.parameters.require("id", as: Client.ID.self))
+        }
+    }
+
     var routes: RouteCollection<APIContext> {
-        RouteCollection(context: APIContext.self)
+        self.notes.add(to: RouteCollection(context: APIContext.self))
             .post(use: self.create)
             .get(use: self.list)
             .get("{id}", use: self.show)
             .patch("{id}", use: self.update)
+            .post("{id}/archive", use: self.archive)
+            .post("{id}/restore", use: self.restore)
     }
 
     /// Answers `{"success": true, "clientId": "…"}` with 201; an email already used in the workspace is a 409
@@ -35,8 +43,7 @@ struct ClientsController {
         try await self.lists.respond(to: request, context: context) {
             let query = try ClientQuery(validating: request.uri.queryParameters)
             let (clients, total) = try await ClientStore(database: self.database.sql).list(
-                stage: query.buyingStage, limit: query.limit, offset: query.offset, in: try context.workspaceID
-            )
+                query, in: try context.workspaceID)
             return try ListResponseCache.json(
                 ClientsAPI.ClientList(clients: clients.map(ClientsAPI.ClientBody.init), total: total))
         }
@@ -54,5 +61,17 @@ struct ClientsController {
         let id = try context.parameters.require("id", as: Client.ID.self)
         let changes = try await request.decodeJSON(as: ClientChanges.self, context: context)
         return ClientsAPI.ClientBody(try await self.clients.update(id, with: changes, in: try context.workspaceID))
+    }
+
+    /// Archives the client and answers it (200): it stays, and lists leave it out unless `archived=true`.
+    func archive(_ request: Request, context: APIContext) async throws -> ClientsAPI.ClientBody {
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        return ClientsAPI.ClientBody(try await self.clients.archive(id, in: try context.workspaceID))
+    }
+
+    /// Brings an archived client back and answers it (200).
+    func restore(_ request: Request, context: APIContext) async throws -> ClientsAPI.ClientBody {
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        return ClientsAPI.ClientBody(try await self.clients.restore(id, in: try context.workspaceID))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A change worth telling the outside world about, recorded in the outbox with the change itself.
 package struct Event: Sendable, Equatable, IdentifiedResource {
@@ -12,4 +13,16 @@ package struct Event: Sendable, Equatable, IdentifiedResource {
     /// The resource's public JSON, as the API shows it.
     package var data: String
     package var occurredAt: Date
+}
+
+extension Event {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
+            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+            type: try row.decode(rawValueOf: "type", as: EventType.self),
+            data: try row.decode(column: "data", as: String.self),
+            occurredAt: Date(millisecondsSince1970: try row.decode(column: "occurred_at", as: Int64.self))
+        )
+    }
 }

@@ -13,7 +13,8 @@ package struct Outbox: Sendable {
 
     /// Records `type` for the resource whose public JSON is `body`, and queues a webhook delivery of it to each
     /// enabled endpoint of the workspace subscribed to it, chosen by the database in this same statement, so an
-    /// endpoint registered by another process a moment earlier is never missed.
+    /// endpoint registered by another process a moment earlier is never missed. The same statement indexes the
+    /// records the event is about, for their timelines (migration 18).
     @discardableResult
     package func record(
         _ type: EventType,
@@ -38,6 +39,15 @@ package struct Outbox: Sendable {
                     VALUES (\(bind: event.id.rawValue), \(bind: workspace.rawValue), \(bind: type.rawValue),
                         \(bind: event.data), \(bind: now.millisecondsSince1970))
                     RETURNING id
+                )
+                , subjects AS (
+                    -- the records the event is about, for their timelines (migration 18)
+                    INSERT INTO event_subjects (workspace_id, subject_id, occurred_at, event_id)
+                    SELECT DISTINCT \(bind: workspace.rawValue), s.subject, \(bind: now.millisecondsSince1970), event.id
+                    FROM event CROSS JOIN unnest(ARRAY[
+                        \(bind: event.data)::jsonb ->> 'id', \(bind: event.data)::jsonb ->> 'clientId',
+                        \(bind: event.data)::jsonb ->> 'listingId']) AS s(subject)
+                    WHERE s.subject IS NOT NULL
                 )
                 , queued AS (
                     INSERT INTO webhook_deliveries
@@ -93,15 +103,7 @@ package struct Outbox: Sendable {
             .where("workspace_id", .equal, workspace.rawValue)
             .orderBy("seq")
             .all()
-            .map { row in
-                Event(
-                    id: Event.ID(rawValue: try row.decode(column: "id", as: String.self)),
-                    workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
-                    type: try row.decode(rawValueOf: "type", as: EventType.self),
-                    data: try row.decode(column: "data", as: String.self),
-                    occurredAt: Date(millisecondsSince1970: try row.decode(column: "occurred_at", as: Int64.self))
-                )
-            }
+            .map(Event.init(row:))
     }
 
     /// Sorted keys, so the same resource always gives the same bytes.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A person who showed interest: from the public site, an import, or the API (seeds/001).
-package struct Lead: Sendable, Equatable, IdentifiedResource {
+package struct Lead: Sendable, Equatable, Archivable {
     package typealias ID = Identifier<Lead>
     static let idPrefix = "lead"
 
@@ -19,4 +19,6 @@ package struct Lead: Sendable, Equatable, IdentifiedResource {
     package var clientID: Client.ID?
     package var createdAt: Date
     package var updatedAt: Date
+    /// When it was archived (lists leave it out unless asked); nil while it is in use.
+    package var archivedAt: Date? = nil
 }

@@ -49,7 +49,7 @@ package struct LeadChanges: Decodable, Sendable {
                     self.status = LeadStatus(rawValue: TextRules.trimmed(text).lowercased())
                     if self.status == nil { errors.add("status", "must be one of \(LeadStatus.spellings)") }
                 }
-            case "id", "createdAt", "updatedAt": continue  // read-only, echoed back from a response
+            case "id", "createdAt", "updatedAt", "archivedAt", "clientId": continue  // read-only, echoed back
             default: reader.unknown(field, of: "a lead")
             }
         }

@@ -90,4 +90,14 @@ package struct LeadOperations: Sendable {
             in: lead.workspaceID, at: now
         )
     }
+
+    /// Archives the lead: it stays, and lists leave it out unless asked (`archived=true`).
+    package func archive(_ id: Lead.ID, in workspace: Workspace.ID) async throws -> Lead {
+        try await self.database.setArchived(true, id, in: workspace, at: self.clock.now, in: LeadStore.self)
+    }
+
+    /// Brings an archived lead back into the lists.
+    package func restore(_ id: Lead.ID, in workspace: Workspace.ID) async throws -> Lead {
+        try await self.database.setArchived(false, id, in: workspace, at: self.clock.now, in: LeadStore.self)
+    }
 }

@@ -1,13 +1,15 @@
 import Hummingbird
 
-/// The filters of `GET /api/v1/leads` (seeds/001: `?status=new&limit=50&offset=0`), checked: an unknown
-/// parameter or value is a 400, not an empty list.
+/// The filters of `GET /api/v1/leads` (seeds/001: `?status=new&limit=50&offset=0`, and `q`, `archived`),
+/// checked: an unknown parameter or value is a 400, not an empty list.
 package struct LeadQuery: Sendable, Equatable {
     package var status: LeadStatus?
+    var search: SearchTerm?
+    package var archived = false
     package var limit = 50
     package var offset = 0
 
-    static let parameters: Set<String> = ["status", "limit", "offset"]
+    static let parameters: Set<String> = ["status", "q", "archived", "limit", "offset"]
 
     init(validating parameters: Hummingbird.Parameters) throws {
         var errors = FieldErrorCollector()
@@ -16,6 +18,8 @@ package struct LeadQuery: Sendable, Equatable {
             self.status = LeadStatus(rawValue: text.lowercased())
             if self.status == nil { errors.add("status", "must be one of \(LeadStatus.spellings)") }
         }
+        self.search = QueryRules.search(parameters.get("q"), &errors)
+        self.archived = QueryRules.archived(parameters.get("archived"), &errors)
         (self.limit, self.offset) = QueryRules.page(parameters.get("limit"), parameters.get("offset"), &errors)
         try errors.throwIfAny()
     }

@@ -2,7 +2,9 @@ import Foundation
 import SQLKit
 
 /// Every query that touches `leads`.
-package struct LeadStore: Sendable {
+package struct LeadStore: ArchivableStore {
+    static let resource = "lead"
+
     let database: any SQLDatabase
 
     package init(database: any SQLDatabase) {
@@ -33,6 +35,7 @@ package struct LeadStore: Sendable {
             .set("status", to: lead.status.rawValue)
             .set("client_id", to: SQLBind.orNull(lead.clientID?.rawValue))
             .set("updated_at", to: lead.updatedAt.millisecondsSince1970)
+            .set("archived_at", to: SQLBind.orNull(lead.archivedAt?.millisecondsSince1970))
             .where("workspace_id", .equal, lead.workspaceID.rawValue)
             .where("id", .equal, lead.id.rawValue)
             .run()
@@ -50,7 +53,9 @@ package struct LeadStore: Sendable {
     package func list(_ query: LeadQuery, in workspace: Workspace.ID) async throws -> (leads: [Lead], total: Int) {
         func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
             var select = select.from("leads").where("workspace_id", .equal, workspace.rawValue)
+                .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
             if let status = query.status { select = select.where("status", .equal, status.rawValue) }
+            if let search = query.search { select = select.where(search.condition) }
             return select
         }
         return try await self.database.newestFirstPage(
@@ -87,7 +92,9 @@ extension Lead {
             status: try row.decode(rawValueOf: "status", as: LeadStatus.self),
             clientID: try row.decodeIfPresent(column: "client_id", as: String.self).map(Client.ID.init(rawValue:)),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
+            archivedAt: try row.decodeIfPresent(column: "archived_at", as: Int64.self).map(
+                Date.init(millisecondsSince1970:))
         )
     }
 }

@@ -23,6 +23,8 @@ package enum LeadsAPI {
         package var clientId: Client.ID?
         package var createdAt: Date
         package var updatedAt: Date
+        /// When it was archived; null while it is in use.
+        package var archivedAt: Date?
 
         package init(_ lead: Lead) {
             self.id = lead.id
@@ -36,6 +38,7 @@ package enum LeadsAPI {
             self.clientId = lead.clientID
             self.createdAt = lead.createdAt
             self.updatedAt = lead.updatedAt
+            self.archivedAt = lead.archivedAt
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -51,6 +54,7 @@ package enum LeadsAPI {
             try container.encode(self.clientId, forKey: .clientId)
             try container.encode(self.createdAt, forKey: .createdAt)
             try container.encode(self.updatedAt, forKey: .updatedAt)
+            try container.encode(self.archivedAt, forKey: .archivedAt)
         }
     }
 
@@ -84,6 +88,7 @@ package enum LeadsAPI {
                 json.writeOrNull("clientId", lead.clientId?.rawValue)
                 json.write("createdAt", LeadlightJSON.timestamp(lead.createdAt))
                 json.write("updatedAt", LeadlightJSON.timestamp(lead.updatedAt))
+                json.writeOrNull("archivedAt", lead.archivedAt.map(LeadlightJSON.timestamp))
                 json.endObject()
             }
             json.endArray()

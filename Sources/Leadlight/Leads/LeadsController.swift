@@ -10,12 +10,20 @@ struct LeadsController {
     let lists: ListResponseCache
     var leads: LeadOperations { LeadOperations(database: self.database, clock: self.clock) }
 
+    var notes: NotesController {
+        NotesController(database: self.database, clock: self.clock) {
+            .lead(try $0.parameters.require("id", as: Lead.ID.self))
+        }
+    }
+
     var routes: RouteCollection<APIContext> {
-        RouteCollection(context: APIContext.self)
+        self.notes.add(to: RouteCollection(context: APIContext.self))
             .post(use: self.create)
             .get(use: self.list)
             .get("{id}", use: self.show)
             .patch("{id}", use: self.update)
+            .post("{id}/archive", use: self.archive)
+            .post("{id}/restore", use: self.restore)
             .post("{id}/convert", use: self.convert)
     }
 
@@ -68,5 +76,17 @@ struct LeadsController {
             let (lead, client) = try await self.leads.convert(id, in: workspace, within: tx)
             return (.created, try IdempotentCreation.json(LeadsAPI.Converted(leadId: lead.id, clientId: client.id)))
         }
+    }
+
+    /// Archives the lead and answers it (200): it stays, and lists leave it out unless `archived=true`.
+    func archive(_ request: Request, context: APIContext) async throws -> LeadsAPI.LeadBody {
+        let id = try context.parameters.require("id", as: Lead.ID.self)
+        return LeadsAPI.LeadBody(try await self.leads.archive(id, in: try context.workspaceID))
+    }
+
+    /// Brings an archived lead back and answers it (200).
+    func restore(_ request: Request, context: APIContext) async throws -> LeadsAPI.LeadBody {
+        let id = try context.parameters.require("id", as: Lead.ID.self)
+        return LeadsAPI.LeadBody(try await self.leads.restore(id, in: try context.workspaceID))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A property for sale (seeds/001: address, price, bedrooms, bathrooms, sqft).
-package struct Listing: Sendable, Equatable, IdentifiedResource {
+package struct Listing: Sendable, Equatable, Archivable {
     package typealias ID = Identifier<Listing>
     static let idPrefix = "lst"
 
@@ -17,4 +17,6 @@ package struct Listing: Sendable, Equatable, IdentifiedResource {
     package var status: ListingStatus
     package var createdAt: Date
     package var updatedAt: Date
+    /// When it was archived (lists leave it out unless asked); nil while it is in use.
+    package var archivedAt: Date? = nil
 }

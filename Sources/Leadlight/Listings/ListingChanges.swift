@@ -63,7 +63,7 @@ package struct ListingChanges: Decodable, Sendable {
                     self.status = ListingStatus(rawValue: TextRules.trimmed(text).lowercased())
                     if self.status == nil { errors.add("status", "must be one of \(ListingStatus.spellings)") }
                 }
-            case "id", "createdAt", "updatedAt": continue  // read-only
+            case "id", "createdAt", "updatedAt", "archivedAt": continue  // read-only
             default: reader.unknown(field, of: "a listing")
             }
         }

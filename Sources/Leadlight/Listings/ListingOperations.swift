@@ -53,4 +53,14 @@ package struct ListingOperations: Sendable {
             return listing
         }
     }
+
+    /// Archives the listing: it stays, and lists leave it out unless asked (`archived=true`).
+    package func archive(_ id: Listing.ID, in workspace: Workspace.ID) async throws -> Listing {
+        try await self.database.setArchived(true, id, in: workspace, at: self.clock.now, in: ListingStore.self)
+    }
+
+    /// Brings an archived listing back into the lists.
+    package func restore(_ id: Listing.ID, in workspace: Workspace.ID) async throws -> Listing {
+        try await self.database.setArchived(false, id, in: workspace, at: self.clock.now, in: ListingStore.self)
+    }
 }

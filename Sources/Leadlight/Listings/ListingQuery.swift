@@ -7,10 +7,13 @@ package struct ListingQuery: Sendable, Equatable {
     package var minPrice: Money?
     package var maxPrice: Money?
     package var minBedrooms: Int?
+    package var archived = false
     package var limit = 50
     package var offset = 0
 
-    static let parameters: Set<String> = ["status", "minPrice", "maxPrice", "minBedrooms", "limit", "offset"]
+    static let parameters: Set<String> = [
+        "status", "minPrice", "maxPrice", "minBedrooms", "archived", "limit", "offset",
+    ]
 
     init(validating parameters: Hummingbird.Parameters) throws {
         var errors = FieldErrorCollector()
@@ -32,6 +35,7 @@ package struct ListingQuery: Sendable, Equatable {
             self.minBedrooms = QueryRules.integer(
                 parameters.get("minBedrooms"), field: "minBedrooms", default: 0, in: 0...100, &errors)
         }
+        self.archived = QueryRules.archived(parameters.get("archived"), &errors)
         (self.limit, self.offset) = QueryRules.page(parameters.get("limit"), parameters.get("offset"), &errors)
         try errors.throwIfAny()
     }

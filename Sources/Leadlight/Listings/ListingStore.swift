@@ -2,7 +2,9 @@ import Foundation
 import SQLKit
 
 /// Every query that touches `listings`.
-package struct ListingStore: Sendable {
+package struct ListingStore: ArchivableStore {
+    static let resource = "listing"
+
     let database: any SQLDatabase
 
     package init(database: any SQLDatabase) {
@@ -29,6 +31,7 @@ package struct ListingStore: Sendable {
             .set("description", to: SQLBind.orNull(listing.description))
             .set("status", to: listing.status.rawValue)
             .set("updated_at", to: listing.updatedAt.millisecondsSince1970)
+            .set("archived_at", to: SQLBind.orNull(listing.archivedAt?.millisecondsSince1970))
             .where("workspace_id", .equal, listing.workspaceID.rawValue)
             .where("id", .equal, listing.id.rawValue)
             .run()
@@ -48,6 +51,7 @@ package struct ListingStore: Sendable {
     ) {
         func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
             var select = select.from("listings").where("workspace_id", .equal, workspace.rawValue)
+                .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
                 .where("status", .equal, query.status.rawValue)
             if let minPrice = query.minPrice {
                 select = select.where("price_units", .greaterThanOrEqual, minPrice.units)
@@ -89,7 +93,9 @@ extension Listing {
             description: try row.decodeIfPresent(column: "description", as: String.self),
             status: try row.decode(rawValueOf: "status", as: ListingStatus.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
+            archivedAt: try row.decodeIfPresent(column: "archived_at", as: Int64.self).map(
+                Date.init(millisecondsSince1970:))
         )
     }
 }

@@ -21,6 +21,8 @@ package enum ListingsAPI {
         package var status: ListingStatus
         package var createdAt: Date
         package var updatedAt: Date
+        /// When it was archived; null while it is in use.
+        package var archivedAt: Date?
 
         package init(_ listing: Listing) {
             self.id = listing.id
@@ -33,6 +35,7 @@ package enum ListingsAPI {
             self.status = listing.status
             self.createdAt = listing.createdAt
             self.updatedAt = listing.updatedAt
+            self.archivedAt = listing.archivedAt
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -47,6 +50,7 @@ package enum ListingsAPI {
             try container.encode(self.status, forKey: .status)
             try container.encode(self.createdAt, forKey: .createdAt)
             try container.encode(self.updatedAt, forKey: .updatedAt)
+            try container.encode(self.archivedAt, forKey: .archivedAt)
         }
     }
 

@@ -15,6 +15,8 @@ struct ListingsController {
             .get(use: self.list)
             .get("{id}", use: self.show)
             .patch("{id}", use: self.update)
+            .post("{id}/archive", use: self.archive)
+            .post("{id}/restore", use: self.restore)
     }
 
     /// Answers `{"success": true, "listingId": "…"}` with 201; records `listing.created`.
@@ -53,5 +55,17 @@ struct ListingsController {
         let id = try context.parameters.require("id", as: Listing.ID.self)
         let changes = try await request.decodeJSON(as: ListingChanges.self, context: context)
         return ListingsAPI.ListingBody(try await self.listings.update(id, with: changes, in: try context.workspaceID))
+    }
+
+    /// Archives the listing and answers it (200): it stays, and lists leave it out unless `archived=true`.
+    func archive(_ request: Request, context: APIContext) async throws -> ListingsAPI.ListingBody {
+        let id = try context.parameters.require("id", as: Listing.ID.self)
+        return ListingsAPI.ListingBody(try await self.listings.archive(id, in: try context.workspaceID))
+    }
+
+    /// Brings an archived listing back and answers it (200).
+    func restore(_ request: Request, context: APIContext) async throws -> ListingsAPI.ListingBody {
+        let id = try context.parameters.require("id", as: Listing.ID.self)
+        return ListingsAPI.ListingBody(try await self.listings.restore(id, in: try context.workspaceID))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A client's request to see a listing.
-package struct Showing: Sendable, Equatable, IdentifiedResource {
+package struct Showing: Sendable, Equatable, Archivable {
     package typealias ID = Identifier<Showing>
     static let idPrefix = "shw"
 
@@ -15,4 +15,6 @@ package struct Showing: Sendable, Equatable, IdentifiedResource {
     package var status: ShowingStatus
     package var createdAt: Date
     package var updatedAt: Date
+    /// When it was archived (lists leave it out unless asked); nil while it is in use.
+    package var archivedAt: Date? = nil
 }

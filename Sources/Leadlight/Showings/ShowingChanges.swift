@@ -47,7 +47,7 @@ package struct ShowingChanges: Decodable, Sendable {
                     self.status = ShowingStatus(rawValue: TextRules.trimmed(text).lowercased())
                     if self.status == nil { errors.add("status", "must be one of \(ShowingStatus.spellings)") }
                 }
-            case "id", "createdAt", "updatedAt": continue  // read-only
+            case "id", "createdAt", "updatedAt", "archivedAt": continue  // read-only
             default: reader.unknown(field, of: "a showing")
             }
         }

@@ -53,4 +53,14 @@ package struct ShowingOperations: Sendable {
             return showing
         }
     }
+
+    /// Archives the showing: it stays, and lists leave it out unless asked (`archived=true`).
+    package func archive(_ id: Showing.ID, in workspace: Workspace.ID) async throws -> Showing {
+        try await self.database.setArchived(true, id, in: workspace, at: self.clock.now, in: ShowingStore.self)
+    }
+
+    /// Brings an archived showing back into the lists.
+    package func restore(_ id: Showing.ID, in workspace: Workspace.ID) async throws -> Showing {
+        try await self.database.setArchived(false, id, in: workspace, at: self.clock.now, in: ShowingStore.self)
+    }
 }

@@ -5,10 +5,11 @@ struct ShowingQuery: Sendable, Equatable {
     var clientID: Client.ID?
     var listingID: Listing.ID?
     var status: ShowingStatus?
+    var archived = false
     var limit = 50
     var offset = 0
 
-    static let parameters: Set<String> = ["clientId", "listingId", "status", "limit", "offset"]
+    static let parameters: Set<String> = ["clientId", "listingId", "status", "archived", "limit", "offset"]
 
     init(validating parameters: Hummingbird.Parameters) throws {
         var errors = FieldErrorCollector()
@@ -19,6 +20,7 @@ struct ShowingQuery: Sendable, Equatable {
             self.status = ShowingStatus(rawValue: text.lowercased())
             if self.status == nil { errors.add("status", "must be one of \(ShowingStatus.spellings)") }
         }
+        self.archived = QueryRules.archived(parameters.get("archived"), &errors)
         (self.limit, self.offset) = QueryRules.page(parameters.get("limit"), parameters.get("offset"), &errors)
         try errors.throwIfAny()
     }

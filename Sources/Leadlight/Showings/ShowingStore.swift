@@ -2,7 +2,9 @@ import Foundation
 import SQLKit
 
 /// Every query that touches `showings`.
-package struct ShowingStore: Sendable {
+package struct ShowingStore: ArchivableStore {
+    static let resource = "showing"
+
     let database: any SQLDatabase
 
     package init(database: any SQLDatabase) {
@@ -35,6 +37,7 @@ package struct ShowingStore: Sendable {
             .set("notes", to: SQLBind.orNull(showing.notes))
             .set("status", to: showing.status.rawValue)
             .set("updated_at", to: showing.updatedAt.millisecondsSince1970)
+            .set("archived_at", to: SQLBind.orNull(showing.archivedAt?.millisecondsSince1970))
             .where("workspace_id", .equal, showing.workspaceID.rawValue)
             .where("id", .equal, showing.id.rawValue)
             .run()
@@ -52,6 +55,7 @@ package struct ShowingStore: Sendable {
     func list(_ query: ShowingQuery, in workspace: Workspace.ID) async throws -> (showings: [Showing], total: Int) {
         func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
             var select = select.from("showings").where("workspace_id", .equal, workspace.rawValue)
+                .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
             if let client = query.clientID { select = select.where("client_id", .equal, client.rawValue) }
             if let listing = query.listingID { select = select.where("listing_id", .equal, listing.rawValue) }
             if let status = query.status { select = select.where("status", .equal, status.rawValue) }
@@ -75,7 +79,9 @@ extension Showing {
             notes: try row.decodeIfPresent(column: "notes", as: String.self),
             status: try row.decode(rawValueOf: "status", as: ShowingStatus.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self))
+            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
+            archivedAt: try row.decodeIfPresent(column: "archived_at", as: Int64.self).map(
+                Date.init(millisecondsSince1970:))
         )
     }
 }

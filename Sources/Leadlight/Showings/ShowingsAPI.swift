@@ -19,6 +19,8 @@ package enum ShowingsAPI {
         package var status: ShowingStatus
         package var createdAt: Date
         package var updatedAt: Date
+        /// When it was archived; null while it is in use.
+        package var archivedAt: Date?
 
         package init(_ showing: Showing) {
             self.id = showing.id
@@ -29,6 +31,7 @@ package enum ShowingsAPI {
             self.status = showing.status
             self.createdAt = showing.createdAt
             self.updatedAt = showing.updatedAt
+            self.archivedAt = showing.archivedAt
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -41,6 +44,7 @@ package enum ShowingsAPI {
             try container.encode(self.status, forKey: .status)
             try container.encode(self.createdAt, forKey: .createdAt)
             try container.encode(self.updatedAt, forKey: .updatedAt)
+            try container.encode(self.archivedAt, forKey: .archivedAt)
         }
     }
 

@@ -15,6 +15,8 @@ struct ShowingsController {
             .get(use: self.list)
             .get("{id}", use: self.show)
             .patch("{id}", use: self.update)
+            .post("{id}/archive", use: self.archive)
+            .post("{id}/restore", use: self.restore)
     }
 
     /// Answers `{"success": true, "showingId": "…"}` with 201 and records `showing.requested`. The client and
@@ -53,5 +55,17 @@ struct ShowingsController {
         let id = try context.parameters.require("id", as: Showing.ID.self)
         let changes = try await request.decodeJSON(as: ShowingChanges.self, context: context)
         return ShowingsAPI.ShowingBody(try await self.showings.update(id, with: changes, in: try context.workspaceID))
+    }
+
+    /// Archives the showing and answers it (200): it stays, and lists leave it out unless `archived=true`.
+    func archive(_ request: Request, context: APIContext) async throws -> ShowingsAPI.ShowingBody {
+        let id = try context.parameters.require("id", as: Showing.ID.self)
+        return ShowingsAPI.ShowingBody(try await self.showings.archive(id, in: try context.workspaceID))
+    }
+
+    /// Brings an archived showing back and answers it (200).
+    func restore(_ request: Request, context: APIContext) async throws -> ShowingsAPI.ShowingBody {
+        let id = try context.parameters.require("id", as: Showing.ID.self)
+        return ShowingsAPI.ShowingBody(try await self.showings.restore(id, in: try context.workspaceID))
     }
 }

@@ -35,4 +35,22 @@ enum QueryRules {
             Self.integer(offset, field: "offset", default: 0, in: 0...Int(Int32.max), &errors)
         )
     }
+
+    /// `archived`: `false` (the default) lists the records in use, `true` the archived ones.
+    static func archived(_ text: String?, _ errors: inout FieldErrorCollector) -> Bool {
+        guard let text else { return false }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            errors.add("archived", "must be true or false")
+            return false
+        }
+    }
+
+    /// `q`: trimmed, 1 to 100 characters, no control characters; nil when not sent.
+    static func search(_ text: String?, _ errors: inout FieldErrorCollector) -> SearchTerm? {
+        guard let text else { return nil }
+        return errors.check { SearchTerm(text: try TextRules.required(text, field: "q", maxLength: 100)) }
+    }
 }

@@ -20,6 +20,46 @@ import Testing
         }
     }
 
+    /// Events recorded before migration 18 join the timelines of the records they name, as new ones do.
+    @Test(arguments: TestDatabase.available)
+    func theTimelineIndexIsFilledForEventsRecordedBefore(on kind: TestDatabase) async throws {
+        try await kind.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                let dialect = database.dialect
+                try await database.transaction { tx in
+                    for migration in Migrator.all where migration.version < 18 {
+                        try await migration.apply(on: tx, dialect: dialect)
+                    }
+                    try await tx.raw(
+                        """
+                        INSERT INTO workspaces (id, agent_id, name, currency, time_zone, created_at, updated_at)
+                        VALUES ('wsp_old', 'old-agent', 'Old', 'USD', 'UTC', 1, 1)
+                        """
+                    ).run()
+                    for (id, type, data) in [
+                        ("evt_1", "lead.created", #"{"id":"lead_1","name":"Ada","clientId":null}"#),
+                        ("evt_2", "showing.requested", #"{"id":"shw_1","clientId":"cli_1","listingId":"lst_1"}"#),
+                        ("evt_3", "webhook.test", #"{"id":"whk_1"}"#),
+                    ] {
+                        try await tx.raw(
+                            """
+                            INSERT INTO events (id, workspace_id, type, data, occurred_at)
+                            VALUES (\(bind: id), 'wsp_old', \(bind: type), \(bind: data), 5)
+                            """
+                        ).run()
+                    }
+                    try await Migrator.all.first { $0.version == 18 }!.apply(on: tx, dialect: dialect)
+                }
+                let rows = try await database.sql.select().column("subject_id").column("event_id")
+                    .from("event_subjects").all()
+                    .map {
+                        "\(try $0.decode(column: "subject_id", as: String.self))@\(try $0.decode(column: "event_id", as: String.self))"
+                    }
+                #expect(Set(rows) == ["lead_1@evt_1", "shw_1@evt_2", "cli_1@evt_2", "lst_1@evt_2"])
+            }
+        }
+    }
+
     @Test func sqliteIsSetUpForAServer() async throws {
         try await TestDatabase.sqlite.withFreshLocation { location in
             let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)

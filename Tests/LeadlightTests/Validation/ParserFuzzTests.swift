@@ -120,7 +120,7 @@ import Testing
     @Test func everyListsQueryParametersAreReadOrRefused() {
         let names = [
             "limit", "offset", "status", "minPrice", "maxPrice", "minBedrooms", "buyingStage", "type", "sku",
-            "externalId", "active", "q", "updatedSince", "clientId", "listingId", "event", "x",
+            "externalId", "active", "q", "archived", "updatedSince", "clientId", "listingId", "event", "x",
         ]
         self.fuzz(
             "query",
@@ -128,7 +128,10 @@ import Testing
                 let pairs = (0..<input.int(0...4)).map { _ in
                     let value =
                         input.chance(0.5)
-                        ? input.numberText() : input.pick(["new", "Active", "true", "Under Contract", "PRODUCT", ""])
+                        ? input.numberText()
+                        : input.chance(0.3)
+                            ? input.text()
+                            : input.pick(["new", "Active", "true", "false", "Under Contract", "PRODUCT", "% _", ""])
                     let escaped = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                     return "\(input.pick(names))=\(input.chance(0.9) ? escaped : value)"
                 }
@@ -141,12 +144,29 @@ import Testing
             _ = try? ShowingQuery(validating: parameters)
             _ = try? OfferingQuery(validating: parameters)
             _ = try? WebhookDeliveryQuery(validating: parameters)
+            if let search = (try? LeadQuery(validating: parameters))?.search {
+                // what q looks for is never blank, and its LIKE pattern escapes every wildcard it holds
+                #expect(!search.text.isEmpty && search.text.count <= 100)
+                let inner = search.pattern.dropFirst().dropLast()
+                #expect(
+                    !inner.replacingOccurrences(of: "\\\\", with: "").replacingOccurrences(of: "\\%", with: "")
+                        .replacingOccurrences(of: "\\_", with: "").contains { $0 == "%" || $0 == "_" })
+            }
             let listings = try ListingQuery(validating: parameters)
             #expect((1...200).contains(listings.limit) && listings.offset >= 0)
         }
     }
 
     // MARK: Bodies
+
+    @Test func noteBodiesValidateOrNameTheirBadFields() {
+        self.fuzz("note", generate: { Self.body(&$0, fields: ["text": .text(maxLength: 5000)], required: ["text"]) }) {
+            bytes in
+            let text = try TextRules.required(
+                try Self.decode(NotesAPI.NewNote.self, bytes).requiredText(), field: "text", maxLength: Note.maxLength)
+            #expect(!text.isEmpty && text.count <= Note.maxLength)
+        }
+    }
 
     @Test func leadBodiesValidateOrNameTheirBadFields() {
         let fields: [String: FuzzInput.FieldKind] = [

@@ -22,6 +22,8 @@ package struct Migrator: Sendable {
         CreateWebhooks(),
         IndexListsNewestFirst(),
         QueueWebhookDeliveriesOnSQLite(),
+        ArchiveRecords(),
+        CreateNotesAndTimeline(),
     ]
 
     let database: LeadlightDatabase
