@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
-/// The request context of every route: the request id, and once the API gate has passed, the caller's key.
+/// The request context of every route: the request id, and once the API gate has passed, the caller's key
+/// (or, on the dashboard, the signed-in session).
 package struct APIContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     /// Echoed in `X-Request-Id` and in every error body; taken from the client's header when it sent a sane one.
@@ -10,9 +12,16 @@ package struct APIContext: RequestContext {
     package var apiKey: APIKey?
     /// Set by `RequestBodyLimitMiddleware`.
     package var maxRequestBodyBytes = 10 * 1024 * 1024
+    /// Set by `DashboardSessionMiddleware` for a signed-in browser; nil elsewhere.
+    package var session: DashboardSession?
+    /// Set by `DashboardSignInRequiredMiddleware`: the signed-in session's workspace.
+    package var sessionWorkspace: Workspace?
+    /// The peer's address, for the sign-in attempt limit.
+    package var remoteAddress: SocketAddress?
 
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// The workspace of the calling key: every query of a handler is scoped to it.

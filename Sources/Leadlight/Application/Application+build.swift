@@ -81,5 +81,31 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
         ).routes,
         atPath: "webhooks"
     )
+    try addDashboard(to: router, configuration, database: database, limiter: rateLimiter)
     return router
+}
+
+/// The agent's dashboard: server-rendered pages under `/`, signed in with the owner login (docs/DASHBOARD.md).
+private func addDashboard(
+    to router: Router<APIContext>, _ configuration: LeadlightConfiguration, database: LeadlightDatabase,
+    limiter: any RateLimiter
+) throws {
+    let pages = try DashboardPages()
+    let clock = configuration.clock
+    router.get("static/app.css") { _, _ in DashboardPages.asset(pages.stylesheet, type: "text/css; charset=utf-8") }
+    router.get("static/app.js") { _, _ in
+        DashboardPages.asset(pages.script, type: "text/javascript; charset=utf-8")
+    }
+    let dashboard = router.group()
+        .add(middleware: DashboardSecurityHeadersMiddleware())
+        .add(middleware: DashboardErrorMiddleware(pages: pages))
+        .add(middleware: DashboardSessionMiddleware(database: database, clock: clock))
+        .add(middleware: DashboardFormGuardMiddleware())
+    SignInController(
+        database: database, clock: clock, hasher: PasswordHasher(cost: configuration.passwordHashCost),
+        limiter: limiter, secureCookies: configuration.secureCookies, pages: pages
+    ).addRoutes(to: dashboard)
+    let signedIn = dashboard.group().add(middleware: DashboardSignInRequiredMiddleware(database: database))
+    signedIn.get("/", use: OverviewController(database: database, clock: clock, pages: pages).show)
+    LeadPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
 }

@@ -12,6 +12,8 @@ package struct LeadlightConfiguration: Sendable {
     package var maxRequestBodyBytes = 10 * 1024 * 1024
     /// bcrypt cost for dashboard passwords.
     package var passwordHashCost: UInt8 = 12
+    /// Dashboard cookies say `Secure` (sent over HTTPS only): set it when the server is reached over HTTPS.
+    package var secureCookies = false
     package var logLevel: Logger.Level = .info
     /// Where time comes from; tests replace it.
     package var clock: WallClock = .system
@@ -44,6 +46,9 @@ package struct LeadlightConfiguration: Sendable {
         }
         if let cost = environment["LEADLIGHT_BCRYPT_COST"] {
             self.passwordHashCost = UInt8(try Self.integer(cost, name: "LEADLIGHT_BCRYPT_COST", in: 4...31))
+        }
+        if let secure = environment["LEADLIGHT_SECURE_COOKIES"] {
+            self.secureCookies = try Self.flag(secure, name: "LEADLIGHT_SECURE_COOKIES")
         }
         if let level = environment["LEADLIGHT_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

@@ -71,6 +71,17 @@ package struct ClientStore: ArchivableStore {
     }
 
     /// One page, newest first, and how many match in all.
+    /// The clients with this email or these phone digits (the same person as a lead, perhaps).
+    func sharing(email: String?, phoneDigits: String?, in workspace: Workspace.ID, limit: Int = 10) async throws
+        -> [Client]
+    {
+        guard email != nil || phoneDigits != nil else { return [] }
+        return try await self.database.select().column("*").from("clients")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .whereSameContact(email: email, phoneDigits: phoneDigits)
+            .orderBy("created_at", .descending).limit(limit).all().map(Client.init(row:))
+    }
+
     func list(_ query: ClientQuery, in workspace: Workspace.ID) async throws -> (clients: [Client], total: Int) {
         func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
             var select = select.from("clients").where("workspace_id", .equal, workspace.rawValue)

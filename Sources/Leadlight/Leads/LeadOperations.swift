@@ -48,6 +48,29 @@ package struct LeadOperations: Sendable {
         }
     }
 
+    /// Gives every lead of `ids` the status, in one transaction: each that changes is recorded as
+    /// `lead.status_changed`, exactly as one `update` would. Ids not in the workspace are skipped. Returns how many
+    /// changed.
+    package func changeStatus(of ids: [Lead.ID], to status: LeadStatus, in workspace: Workspace.ID) async throws
+        -> Int
+    {
+        let now = self.clock.now
+        return try await self.database.transaction { tx in
+            let store = LeadStore(database: tx)
+            var changed = 0
+            for id in ids {
+                guard let stored = try await store.find(id, in: workspace), stored.status != status else { continue }
+                var lead = stored
+                lead.status = status
+                lead.updatedAt = now
+                try await store.update(lead)
+                try await Self.recordStatusChange(of: lead, from: stored.status, on: tx, at: now)
+                changed += 1
+            }
+            return changed
+        }
+    }
+
     /// Makes the lead a client (its name, email, phone and notes; the email is required): the lead becomes
     /// `converted` and points at the client. Records `client.created` and `lead.status_changed`. Converting twice
     /// throws `LeadAlreadyConverted`, a lead without an email `LeadHasNoEmail`, and an email that already belongs

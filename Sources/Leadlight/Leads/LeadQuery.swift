@@ -11,6 +11,9 @@ package struct LeadQuery: Sendable, Equatable {
 
     static let parameters: Set<String> = ["status", "q", "archived", "limit", "offset"]
 
+    /// Every lead in use, newest first, the first page.
+    package init() {}
+
     init(validating parameters: Hummingbird.Parameters) throws {
         var errors = FieldErrorCollector()
         QueryRules.rejectUnknown(parameters.map { String($0.key) }, allowed: Self.parameters, &errors)

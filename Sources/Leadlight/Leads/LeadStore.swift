@@ -63,6 +63,29 @@ package struct LeadStore: ArchivableStore {
         )
     }
 
+    /// The ids of every lead the query's filters match (its page left aside), newest first, at most `limit`.
+    func ids(matching query: LeadQuery, in workspace: Workspace.ID, limit: Int) async throws -> [Lead.ID] {
+        var select = self.database.select().column("id").from("leads")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
+        if let status = query.status { select = select.where("status", .equal, status.rawValue) }
+        if let search = query.search { select = select.where(search.condition) }
+        return try await select.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+            .map { Lead.ID(rawValue: try $0.decode(column: "id", as: String.self)) }
+    }
+
+    /// The other leads with this email or these phone digits (a possible duplicate), newest first.
+    func sharing(email: String?, phoneDigits: String?, except id: Lead.ID, in workspace: Workspace.ID, limit: Int = 10)
+        async throws -> [Lead]
+    {
+        guard email != nil || phoneDigits != nil else { return [] }
+        return try await self.database.select().column("*").from("leads")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where("id", .notEqual, id.rawValue)
+            .whereSameContact(email: email, phoneDigits: phoneDigits)
+            .orderBy("created_at", .descending).limit(limit).all().map(Lead.init(row:))
+    }
+
     private static func values(of lead: Lead) -> [any SQLExpression] {
         return [
             SQLBind.orNull(lead.id.rawValue), SQLBind.orNull(lead.workspaceID.rawValue), SQLBind.orNull(lead.name),

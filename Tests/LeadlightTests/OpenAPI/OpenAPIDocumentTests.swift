@@ -18,7 +18,10 @@ import Testing
     @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() async throws {
         try await withTestApp(.sqlite) { _, seed in
             let router = try buildRouter(LeadlightConfiguration(), database: seed.database)
-            let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
+            // the document is the API's: the dashboard's pages are not in it
+            let routes = Set(
+                router.routes.map { "\($0.method.rawValue) \($0.path)" }
+                    .filter { $0.contains(" /api/") || $0.hasSuffix("/healthz") || $0.hasSuffix("/readyz") })
             let paths = try #require(try self.document()["paths"] as? [String: [String: Any]])
             var documented: Set<String> = []
             for (path, item) in paths {

@@ -24,6 +24,7 @@ package struct Migrator: Sendable {
         QueueWebhookDeliveriesOnSQLite(),
         ArchiveRecords(),
         CreateNotesAndTimeline(),
+        CreateDashboardSessions(),
     ]
 
     let database: LeadlightDatabase

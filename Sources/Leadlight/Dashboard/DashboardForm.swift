@@ -1,0 +1,139 @@
+import Foundation
+import NIOCore
+
+/// A form body (`application/x-www-form-urlencoded`): each name's values in order (checkboxes repeat a name).
+struct DashboardForm: Sendable {
+    private var values: [String: [String]] = [:]
+
+    init(_ body: ByteBuffer) {
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]) else { continue }
+            self.values[name, default: []].append(parts.count > 1 ? Self.decode(parts[1]) ?? "" : "")
+        }
+    }
+
+    /// The first value sent for `name`.
+    subscript(_ name: String) -> String? { self.values[name]?.first }
+
+    /// Every value sent for `name` (the ticked checkboxes of a group).
+    func all(_ name: String) -> [String] { self.values[name] ?? [] }
+
+    private static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    /// How a form field becomes the JSON the operations read, so a form and an API body meet the same rules.
+    enum FieldKind {
+        /// A text; empty clears an optional field (`null`), and is sent as typed for a required one.
+        case text
+        /// Required text: sent as typed, empty included, so an empty one is reported as missing.
+        case requiredText
+        /// A number typed by a person: a JSON number when it reads as one (`19.99` stays exactly that), else
+        /// the text, which the operation reports as not a number. Empty is `null`.
+        case number
+        /// A number kept as text (money: `price` is read as a decimal string by the API too).
+        case decimalText
+        /// A checkbox: `true` when ticked, else `false`.
+        case checkbox
+    }
+
+    /// The named fields as the API's JSON body, decoded into `T` (`LeadChanges`, `ClientChanges`, …): the same
+    /// reading and checks as the API's. Fields left off the page are left out of the body.
+    func changes<T: Decodable>(_ type: T.Type, _ fields: [(String, FieldKind)]) throws -> T {
+        var object: [String: Any] = [:]
+        for (name, kind) in fields {
+            let sent = self[name]
+            switch kind {
+            case .checkbox:
+                object[name] = sent != nil
+            case .requiredText:
+                if let sent { object[name] = sent }
+            case .text, .decimalText:
+                guard let sent else { continue }
+                object[name] = TextRules.trimmed(sent).isEmpty ? NSNull() : sent
+            case .number:
+                guard let sent else { continue }
+                let text = TextRules.trimmed(sent)
+                if text.isEmpty {
+                    object[name] = NSNull()
+                } else if let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+                    text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" })
+                {
+                    object[name] = NSDecimalNumber(decimal: number)
+                } else {
+                    object[name] = text
+                }
+            }
+        }
+        let data = try JSONSerialization.data(withJSONObject: object)
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+}
+
+/// One field of a dashboard form as its template shows it: its label, the value typed (kept when the form
+/// comes back with errors) and the error beside it.
+struct FormField: Sendable {
+    struct Option: Sendable {
+        var value: String
+        var text: String
+        var selected: Bool
+    }
+
+    var name: String
+    var label: String
+    var value: String
+    var type: String
+    var error: String?
+    var required: Bool
+    var hint: String?
+    var options: [Option]
+    // stored, not computed: templates read a value's stored properties
+    var isSelect: Bool
+    var isTextarea: Bool
+    var isCheckbox: Bool
+    var checked: Bool
+
+    init(
+        name: String, label: String, value: String, type: String = "text", error: String? = nil,
+        required: Bool = false, hint: String? = nil, options: [Option] = []
+    ) {
+        (self.name, self.label, self.value, self.type, self.error) = (name, label, value, type, error)
+        (self.required, self.hint, self.options) = (required, hint, options)
+        self.isSelect = !options.isEmpty
+        self.isTextarea = type == "textarea"
+        self.isCheckbox = type == "checkbox"
+        self.checked = self.isCheckbox && !value.isEmpty
+    }
+
+    /// A `<select>` of `choices` (value, text), `value` chosen.
+    static func select(
+        _ name: String, _ label: String, _ choices: [(String, String)], value: String, error: String? = nil
+    ) -> FormField {
+        FormField(
+            name: name, label: label, value: value, error: error,
+            options: choices.map { Option(value: $0.0, text: $0.1, selected: $0.0 == value) })
+    }
+}
+
+/// The errors of a form, field by field, from the `ValidationFailure` an operation threw; whatever names no
+/// field of the form is shown above it.
+struct FormErrors: Sendable {
+    private var byField: [String: String] = [:]
+    var general: [String] = []
+
+    init() {}
+
+    init(_ failure: ValidationFailure, fields: Set<String>) {
+        for error in failure.fields {
+            if fields.contains(error.field) {
+                self.byField[error.field] = self.byField[error.field].map { "\($0); \(error.message)" } ?? error.message
+            } else {
+                self.general.append("\(error.field) \(error.message)")
+            }
+        }
+    }
+
+    subscript(_ field: String) -> String? { self.byField[field] }
+    var isEmpty: Bool { self.byField.isEmpty && self.general.isEmpty }
+}

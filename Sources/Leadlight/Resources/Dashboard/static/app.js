@@ -1,0 +1,33 @@
+// Leadlight's one script: small conveniences over pages that work without it.
+// Keys: "/" focuses the page's search box; "n" opens the page's "New …" form; "g" then "o", "l", "c", "s",
+// "i", "f" or "t" goes to the overview, leads, clients, showings, listings, offerings or settings.
+(function () {
+  "use strict";
+  var places = { o: "/", l: "/leads", c: "/clients", s: "/showings", i: "/listings", f: "/offerings", t: "/settings" };
+  var pending = null;
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable)) { return; }
+    if (pending === "g" && places[event.key]) { pending = null; window.location.assign(places[event.key]); return; }
+    pending = event.key === "g" ? "g" : null;
+    if (event.key === "/") {
+      var search = document.querySelector("input[type=search]");
+      if (search) { event.preventDefault(); search.focus(); }
+    } else if (event.key === "n") {
+      var add = document.querySelector("[data-shortcut-new]");
+      if (add) { event.preventDefault(); add.click(); }
+    }
+  });
+
+  // Copy buttons: <button data-copy="#id"> copies the text of the element it names.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+    if (!button) { return; }
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) { return; }
+    navigator.clipboard.writeText(source.value || source.textContent.trim()).then(function () {
+      button.textContent = "Copied";
+    });
+  });
+})();

@@ -1,0 +1,110 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Leadlight
+
+/// The dashboard in a real Chromium against a real server on 127.0.0.1: flows, not pixels (issue 10).
+/// One browser at a time: the machine has two cores.
+@Suite(.enabled(if: Browser.available), .serialized)
+struct DashboardBrowserTests {
+    @Test func signInAndSignOut() async throws {
+        try await LiveDashboard.run { live in
+            let browser = live.browser
+            try await live.open("/")
+            #expect(try await browser.url.hasSuffix("/login"))
+            try await browser.screenshot(named: "sign-in")
+            try await browser.fill("Email", with: live.workspace.owner.email)
+            try await browser.fill("Password", with: "wrong password")
+            try await browser.click("Sign in")
+            #expect(try await browser.text.contains("The email or password is not right."))
+            try await live.signIn()
+            #expect(try await browser.url == live.baseURL + "/")
+            #expect(try await browser.text.contains(live.workspace.workspace.name))
+            for section in DashboardSection.built.map(\.title) {
+                #expect(try await browser.findAll("nav a").asyncContains(section, in: browser), "\(section)")
+            }
+            try await browser.click("Sign out")
+            #expect(try await browser.url.hasSuffix("/login"))
+            try await live.open("/")
+            #expect(try await browser.url.hasSuffix("/login"))
+        }
+    }
+
+    @Test func signInWithTheKeyboardAlone() async throws {
+        try await LiveDashboard.run { live in
+            let browser = live.browser
+            try await live.open("/login")
+            // the email field has the focus on arrival; Tab moves to the password, Enter sends the form
+            try await browser.press(live.workspace.owner.email)
+            try await browser.press(Browser.tab)
+            try await browser.press("correct horse battery")
+            try await browser.run("window.__leadlightOldPage = true;")
+            try await browser.press(Browser.enter)
+            try await browser.waitForPage()
+            #expect(try await browser.url == live.baseURL + "/")
+            #expect(try await browser.text.contains("Overview"))
+        }
+    }
+
+    @Test func aLeadNamedLikeMarkupIsShownAsTextAndRunsNoScript() async throws {
+        try await LiveDashboard.run { live in
+            let name = "<img src=x onerror=alert(1)>"
+            _ = try await live.client.create("/api/v1/leads", ["name": name], idKey: "leadId", key: live.key)
+            try await live.signIn()
+            for path in ["/"] {
+                try await live.open(path)
+                #expect(try await live.browser.alertText() == nil, "\(path)")
+                #expect(try await live.browser.findAll("img[src=x]").isEmpty, "\(path)")
+                #expect(try await live.browser.text.contains(name), "\(path)")
+            }
+        }
+    }
+
+    @Test func everyPageFitsA390PixelPhoneAndHasNoSeriousAccessibilityViolation() async throws {
+        try await LiveDashboard.run { live in
+            let browser = live.browser
+            _ = try await live.client.create(
+                "/api/v1/leads", ["name": "Ada Phone", "email": "ada@example.com"], idKey: "leadId", key: live.key)
+            for width in [1280, 390] {
+                try await browser.emulateViewport(width: width, height: 844)
+                try await live.open("/login")
+                #expect(try await !browser.scrollsSideways, "login at \(width)")
+                #expect(try await browser.accessibilityViolations() == [], "login at \(width)")
+            }
+            try await live.signIn()
+            for width in [1280, 390] {
+                try await browser.emulateViewport(width: width, height: 844)
+                for path in ["/"] {
+                    try await live.open(path)
+                    #expect(try await !browser.scrollsSideways, "\(path) at \(width)")
+                    #expect(try await browser.accessibilityViolations() == [], "\(path) at \(width)")
+                    if width == 1280 { try await browser.screenshot(named: "overview") }
+                }
+            }
+        }
+    }
+
+    /// The accessibility check is not vacuous: a field without a label and an image without a text are found.
+    @Test func axeFindsWhatIsWrongOnAPage() async throws {
+        try await LiveDashboard.run { live in
+            try await live.open("/login")
+            try await live.browser.run(
+                "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/static/none.png\"><input>');"
+            )
+            let violations = try await live.browser.accessibilityViolations()
+            #expect(violations.contains { $0.hasPrefix("image-alt") }, "\(violations)")
+            #expect(violations.contains { $0.hasPrefix("label") }, "\(violations)")
+        }
+    }
+}
+
+extension Array where Element == Browser.Element {
+    /// Whether one of these elements reads `text`.
+    func asyncContains(_ text: String, in browser: Browser) async throws -> Bool {
+        for element in self where try await browser.textOf(element) == text { return true }
+        return false
+    }
+}
