@@ -108,4 +108,5 @@ private func addDashboard(
     let signedIn = dashboard.group().add(middleware: DashboardSignInRequiredMiddleware(database: database))
     signedIn.get("/", use: OverviewController(database: database, clock: clock, pages: pages).show)
     LeadPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
+    ClientPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
 }

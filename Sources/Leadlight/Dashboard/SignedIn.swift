@@ -56,5 +56,5 @@ struct DashboardLayout: Sendable {
 
 extension DashboardSection {
     /// The sections with pages so far.
-    static let built: [DashboardSection] = [.overview, .leads]
+    static let built: [DashboardSection] = [.overview, .leads, .clients]
 }

@@ -31,3 +31,33 @@
     });
   });
 })();
+
+// The pipeline board: drag a client card onto another column; the card's own stage form is sent, the same
+// request its "Move" button makes.
+(function () {
+  "use strict";
+  var dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest ? event.target.closest(".client-card") : null;
+    if (!card) { return; }
+    dragged = card;
+    event.dataTransfer.setData("text/plain", card.getAttribute("data-client"));
+  });
+  document.addEventListener("dragover", function (event) {
+    var column = dragged && event.target.closest ? event.target.closest(".column[data-stage]") : null;
+    if (column) { event.preventDefault(); column.classList.add("drop"); }
+  });
+  document.addEventListener("dragleave", function (event) {
+    var column = event.target.closest ? event.target.closest(".column[data-stage]") : null;
+    if (column) { column.classList.remove("drop"); }
+  });
+  document.addEventListener("drop", function (event) {
+    var column = dragged && event.target.closest ? event.target.closest(".column[data-stage]") : null;
+    if (!column) { return; }
+    event.preventDefault();
+    var form = dragged.querySelector("form.stage-control");
+    form.querySelector("select[name=buyingStage]").value = column.getAttribute("data-stage");
+    dragged = null;
+    form.submit();
+  });
+})();

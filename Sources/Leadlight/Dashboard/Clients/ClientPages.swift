@@ -1,0 +1,250 @@
+import Foundation
+import Hummingbird
+import SQLKit
+
+/// The dashboard's clients: the pipeline board (a column per buying stage, in pipeline order, each card with a
+/// stage control that works without JavaScript) and a page per client (details, notes and history, showings).
+/// Stage changes go through `ClientOperations`, so they are timed and announced as `client.stage_changed` exactly
+/// as the API's are.
+struct ClientPages {
+    let database: LeadlightDatabase
+    let clock: WallClock
+    let pages: DashboardPages
+
+    var clients: ClientOperations { ClientOperations(database: self.database, clock: self.clock) }
+
+    /// Cards shown per column (the count says how many there are in all).
+    static let cardsPerStage = 50
+
+    func addRoutes(to group: RouterGroup<APIContext>) {
+        group.get("clients", use: self.board)
+        group.get("clients/{id}", use: self.show)
+        group.post("clients/{id}", use: self.update)
+        group.post("clients/{id}/stage", use: self.moveStage)
+        group.post("clients/{id}/notes", use: self.addNote)
+        group.post("clients/{id}/archive", use: self.archive)
+        group.post("clients/{id}/restore", use: self.restore)
+    }
+
+    // MARK: the board
+
+    struct BoardPage: Sendable {
+        struct Card: Sendable {
+            var id: String
+            var name: String
+            var email: String
+            var inStage: String
+            var stages: [FormField.Option]
+        }
+        struct Column: Sendable {
+            var stage: String
+            var slug: String
+            var count: Int
+            var cards: [Card]
+            var more: Int
+            var hasMore: Bool
+        }
+
+        var layout: DashboardLayout
+        var q: String
+        var columns: [Column]
+        var total: Int
+    }
+
+    /// Two statements whatever the number of clients: the count per stage, and the newest cards of each stage.
+    func board(_ request: Request, context: APIContext) async throws -> Response {
+        let signedIn = try context.signedIn
+        let q = TextRules.trimmed(request.uri.queryParameters.get("q") ?? "")
+        let search = !q.isEmpty && q.count <= 100 ? SearchTerm(text: q) : nil
+        let sql = self.database.sql
+        let workspace = signedIn.workspaceID.rawValue
+        let searchCondition: SQLQueryString = search.map { " AND " + $0.condition } ?? ""
+        let counts: SQLQueryString =
+            "SELECT buying_stage, COUNT(*) AS n FROM clients WHERE workspace_id = \(bind: workspace) AND archived_at IS NULL"
+            + searchCondition + " GROUP BY buying_stage"
+        var perStage: [String: Int] = [:]
+        for row in try await sql.raw(counts).all() {
+            perStage[try row.decode(column: "buying_stage", as: String.self)] = try row.decode(
+                column: "n", as: Int.self)
+        }
+        let cards: SQLQueryString =
+            "SELECT * FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY buying_stage ORDER BY stage_changed_at DESC, id DESC) AS place"
+            + " FROM clients c WHERE workspace_id = \(bind: workspace) AND archived_at IS NULL" + searchCondition
+            + ") ranked WHERE place <= \(bind: Self.cardsPerStage) ORDER BY stage_changed_at DESC, id DESC"
+        let clients = try await sql.raw(cards).all().map(Client.init(row:))
+        let now = self.clock.now
+        let byStage = Dictionary(grouping: clients, by: \.buyingStage)
+        let columns = BuyingStage.allCases.map { stage in
+            let count = perStage[stage.rawValue] ?? 0
+            let shown = byStage[stage] ?? []
+            return BoardPage.Column(
+                stage: stage.rawValue, slug: stage.rawValue.lowercased().replacingOccurrences(of: " ", with: "-"),
+                count: count,
+                cards: shown.map { client in
+                    BoardPage.Card(
+                        id: client.id.rawValue, name: client.name, email: client.email,
+                        inStage: OverviewController.age(now.timeIntervalSince(client.stageChangedAt)),
+                        stages: Self.stageOptions(selected: client.buyingStage))
+                },
+                more: count - shown.count, hasMore: count > shown.count)
+        }
+        let model = BoardPage(
+            layout: signedIn.layout(.clients), q: q, columns: columns, total: perStage.values.reduce(0, +))
+        return self.pages.render("clients", model)
+    }
+
+    static func stageOptions(selected: BuyingStage) -> [FormField.Option] {
+        BuyingStage.allCases.map { .init(value: $0.rawValue, text: $0.rawValue, selected: $0 == selected) }
+    }
+
+    /// A card's stage control (or a drag, which posts the same form): the client moves, and the board is shown
+    /// again, or the page named by `back` (the client's own page).
+    func moveStage(_ request: Request, context: APIContext) async throws -> Response {
+        let signedIn = try context.signedIn
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        let form = try await DashboardForm(request: request, context: context)
+        let changes = try form.changes(ClientChanges.self, [("buyingStage", .requiredText)])
+        _ = try await self.clients.update(id, with: changes, in: signedIn.workspaceID)
+        let back = form["back"] == "client" ? "/clients/\(id.rawValue)" : "/clients#client-\(id.rawValue)"
+        return DashboardPages.redirect(to: back)
+    }
+
+    // MARK: one client
+
+    struct ClientPage: Sendable {
+        struct ShowingRow: Sendable {
+            var address: String
+            var when: String
+            var status: String
+        }
+
+        var layout: DashboardLayout
+        var id: String
+        var name: String
+        var stage: String
+        var since: String
+        var fields: [FormField]
+        var errors: [String]
+        var saved: Bool
+        var archived: Bool
+        var showings: [ShowingRow]
+        var timeline: TimelineView
+        var noteAction: String
+        var noteError: String?
+        var noteText: String
+    }
+
+    static let editableFields: [(String, DashboardForm.FieldKind)] = [
+        ("name", .requiredText), ("email", .requiredText), ("phone", .text), ("buyingStage", .requiredText),
+        ("notes", .text),
+    ]
+
+    static func fields(of client: Client, form: DashboardForm?, errors: FormErrors) -> [FormField] {
+        func value(_ name: String, _ stored: String?) -> String { form?[name] ?? stored ?? "" }
+        return [
+            FormField(
+                name: "name", label: "Name", value: value("name", client.name), error: errors["name"], required: true),
+            FormField(
+                name: "email", label: "Email", value: value("email", client.email), type: "email",
+                error: errors["email"],
+                required: true),
+            FormField(
+                name: "phone", label: "Phone", value: value("phone", client.phone?.text), type: "tel",
+                error: errors["phone"]),
+            .select(
+                "buyingStage", "Buying stage", BuyingStage.allCases.map { ($0.rawValue, $0.rawValue) },
+                value: value("buyingStage", client.buyingStage.rawValue), error: errors["buyingStage"]),
+            FormField(
+                name: "notes", label: "Notes", value: value("notes", client.notes), type: "textarea",
+                error: errors["notes"]),
+        ]
+    }
+
+    func show(_ request: Request, context: APIContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        return try await self.page(for: id, context: context, saved: request.uri.queryParameters.get("saved") != nil)
+    }
+
+    private func page(
+        for id: Client.ID, context: APIContext, form: DashboardForm? = nil, errors: FormErrors = FormErrors(),
+        saved: Bool = false, noteError: String? = nil, noteText: String = "", status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let signedIn = try context.signedIn
+        let sql = self.database.sql
+        guard let client = try await ClientStore(database: sql).find(id, in: signedIn.workspaceID) else {
+            throw NotFound("client")
+        }
+        let zone = signedIn.workspace.zone
+        let showings = try await sql.raw(
+            """
+            SELECT l.address AS address, s.preferred_time AS preferred_time, s.status AS status FROM showings s
+            JOIN listings l ON l.id = s.listing_id
+            WHERE s.workspace_id = \(bind: signedIn.workspaceID.rawValue) AND s.client_id = \(bind: client.id.rawValue)
+            ORDER BY s.created_at DESC LIMIT 50
+            """
+        ).all().map { row in
+            ClientPage.ShowingRow(
+                address: try row.decode(column: "address", as: String.self),
+                when: try row.decodeIfPresent(column: "preferred_time", as: Int64.self).map {
+                    DashboardFormat.when(Date(millisecondsSince1970: $0), in: zone)
+                } ?? "no time asked",
+                status: try row.decode(column: "status", as: String.self))
+        }
+        let model = ClientPage(
+            layout: signedIn.layout(.clients), id: client.id.rawValue, name: client.name,
+            stage: client.buyingStage.rawValue, since: DashboardFormat.when(client.stageChangedAt, in: zone),
+            fields: Self.fields(of: client, form: form, errors: errors), errors: errors.general, saved: saved,
+            archived: client.archivedAt != nil, showings: showings,
+            timeline: try await TimelineView.load(.client(client.id), in: signedIn.workspace, database: sql),
+            noteAction: "/clients/\(client.id.rawValue)/notes", noteError: noteError, noteText: noteText)
+        return self.pages.render("client", model, status: status)
+    }
+
+    func update(_ request: Request, context: APIContext) async throws -> Response {
+        let signedIn = try context.signedIn
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        let form = try await DashboardForm(request: request, context: context)
+        do {
+            let changes = try form.changes(ClientChanges.self, Self.editableFields)
+            _ = try await self.clients.update(id, with: changes, in: signedIn.workspaceID)
+            return DashboardPages.redirect(to: "/clients/\(id.rawValue)?saved=1")
+        } catch let failure as ValidationFailure {
+            return try await self.page(
+                for: id, context: context, form: form,
+                errors: FormErrors(failure, fields: Set(Self.editableFields.map(\.0))), status: .unprocessableContent)
+        } catch let taken as ClientStore.EmailTaken {
+            let failure = ValidationFailure(field: "email", message: "\(taken.email) is another client's email already")
+            return try await self.page(
+                for: id, context: context, form: form, errors: FormErrors(failure, fields: ["email"]),
+                status: .conflict)
+        }
+    }
+
+    func addNote(_ request: Request, context: APIContext) async throws -> Response {
+        let signedIn = try context.signedIn
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        let form = try await DashboardForm(request: request, context: context)
+        let text = form["note"] ?? ""
+        do {
+            _ = try await NoteOperations(database: self.database, clock: self.clock).add(
+                text, on: .client(id), in: signedIn.workspaceID)
+            return DashboardPages.redirect(to: "/clients/\(id.rawValue)#timeline")
+        } catch let failure as ValidationFailure {
+            return try await self.page(
+                for: id, context: context, noteError: failure.fields.map(\.message).joined(separator: "; "),
+                noteText: text, status: .unprocessableContent)
+        }
+    }
+
+    func archive(_ request: Request, context: APIContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        _ = try await self.clients.archive(id, in: try context.signedIn.workspaceID)
+        return DashboardPages.redirect(to: "/clients/\(id.rawValue)")
+    }
+
+    func restore(_ request: Request, context: APIContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        _ = try await self.clients.restore(id, in: try context.signedIn.workspaceID)
+        return DashboardPages.redirect(to: "/clients/\(id.rawValue)")
+    }
+}
