@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// `/login` and `/logout`: the owner login that `workspace create` and the first run print signs in here.
@@ -77,7 +78,9 @@ struct SignInController {
         let (token, _) = try await self.database.transaction { tx in
             try await DashboardSessionStore(database: tx).create(for: user, at: now)
         }
-        return DashboardPages.redirect(to: next, headers: [.setCookie: self.cookie(token)])
+        // Secure when configured, or when a proxy in front says the browser came over HTTPS
+        let secure = self.secureCookies || request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
+        return DashboardPages.redirect(to: next, headers: [.setCookie: self.cookie(token, secure: secure)])
     }
 
     func signOut(_ request: Request, context: APIContext) async throws -> Response {
@@ -87,8 +90,10 @@ struct SignInController {
         return DashboardPages.redirect(to: "/login", headers: [.setCookie: self.cookie("", maxAge: 0)])
     }
 
-    private func cookie(_ token: String, maxAge: Int = Int(DashboardSession.maximumAge)) -> String {
+    private func cookie(_ token: String, maxAge: Int = Int(DashboardSession.maximumAge), secure: Bool? = nil)
+        -> String
+    {
         "\(DashboardSession.cookieName)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax"
-            + (self.secureCookies ? "; Secure" : "")
+            + (secure ?? self.secureCookies ? "; Secure" : "")
     }
 }

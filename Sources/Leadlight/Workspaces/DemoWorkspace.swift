@@ -28,6 +28,8 @@ package enum DemoWorkspace {
         │ API key   \(demo.apiKey.value)
         │ These are shown only this once: keep them somewhere safe.
         │
+        │ Dashboard: open \(baseURL)/ and sign in with the login and password above.
+        │
         │ Try it:
         │ curl -H "Authorization: Bearer \(demo.apiKey.value)" \(baseURL)/api/v1/workspace
         └

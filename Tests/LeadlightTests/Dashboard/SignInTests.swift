@@ -57,13 +57,23 @@ import Testing
         }
     }
 
-    @Test func theCookieIsSecureWhenConfigured() async throws {
+    @Test func theCookieIsSecureWhenConfiguredOrBehindAnHTTPSProxy() async throws {
         try await withTestApp(.sqlite, configure: { $0.secureCookies = true }) { app, seed in
             let workspace = try await seed.workspace()
             try await app.test(.router) { client in
                 var browser = DashboardClient(client)
                 let signedIn = try await browser.signIn(workspace.owner.email)
                 #expect(try #require(signedIn.headers[.setCookie]).hasSuffix("; Secure"))
+            }
+        }
+        try await withTestApp(.sqlite) { app, seed in
+            let workspace = try await seed.workspace()
+            try await app.test(.router) { client in
+                var browser = DashboardClient(client)
+                let proxied = try await browser.post(
+                    "/login", ["email": workspace.owner.email, "password": "correct horse battery"],
+                    headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+                #expect(try #require(proxied.headers[.setCookie]).hasSuffix("; Secure"))
             }
         }
     }
