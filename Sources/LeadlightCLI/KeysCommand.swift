@@ -44,11 +44,8 @@ struct KeysCommand: AsyncParsableCommand {
             let (workspace, key, secret) = try await CommandLineSupport.withDatabase(configuration, logger: logger) {
                 database in
                 let workspace = try await self.workspace.find(in: database)
-                let name = try APIKeysAPI.validName(self.name)
-                let (key, secret) = try await database.transaction { tx in
-                    try await APIKeyStore(database: tx).create(
-                        named: name, in: workspace.id, at: configuration.clock.now)
-                }
+                let (key, secret) = try await APIKeyOperations(database: database, clock: configuration.clock).create(
+                    named: self.name, in: workspace.id)
                 return (workspace, key, secret)
             }
             if self.json {
@@ -79,7 +76,8 @@ struct KeysCommand: AsyncParsableCommand {
             let keys = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
                 try await APIKeyStore(database: database.sql).list(in: try await self.workspace.find(in: database).id)
             }
-            let bodies = keys.map(APIKeysAPI.KeyBody.init)
+            let now = configuration.clock.now
+            let bodies = keys.map { APIKeysAPI.KeyBody($0, at: now) }
             if self.json {
                 try CommandLineSupport.printJSON(APIKeysAPI.KeyList(apiKeys: bodies, total: bodies.count))
             } else {
@@ -112,14 +110,15 @@ struct KeysCommand: AsyncParsableCommand {
             let keyID = self.keyID
             let revoked = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
                 let workspace = try await self.workspace.find(in: database).id
-                return try await database.transaction { tx in
-                    try await APIKeyStore(database: tx).revoke(
-                        APIKey.ID(rawValue: keyID), in: workspace, at: configuration.clock.now)
+                do {
+                    return try await APIKeyOperations(database: database, clock: configuration.clock).revoke(
+                        APIKey.ID(rawValue: keyID), in: workspace)
+                } catch is NotFound {
+                    throw UnknownKey(id: keyID)
                 }
             }
-            guard let revoked else { throw UnknownKey(id: keyID) }
             if self.json {
-                try CommandLineSupport.printJSON(APIKeysAPI.KeyBody(revoked))
+                try CommandLineSupport.printJSON(APIKeysAPI.KeyBody(revoked, at: configuration.clock.now))
             } else {
                 CommandLineSupport.printLine("Revoked API key \(revoked.id) (\(revoked.prefix)…).")
             }

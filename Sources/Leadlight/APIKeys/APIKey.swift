@@ -14,6 +14,16 @@ package struct APIKey: Sendable, Equatable, IdentifiedResource {
     package var createdAt: Date
     package var lastUsedAt: Date?
     package var revokedAt: Date?
+    /// When the key stops working; nil when it never does.
+    package var expiresAt: Date? = nil
 
     package var isRevoked: Bool { self.revokedAt != nil }
+
+    /// Whether the key has expired by `now`.
+    package func isExpired(at now: Date) -> Bool { self.expiresAt.map { $0 <= now } ?? false }
+
+    /// `active`, `expired` or `revoked`, as the API and the dashboard show it.
+    package func status(at now: Date) -> String {
+        self.isRevoked ? "revoked" : self.isExpired(at: now) ? "expired" : "active"
+    }
 }

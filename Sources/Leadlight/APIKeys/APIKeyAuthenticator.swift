@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// The API gate's first step: finds the workspace key in `Authorization: Bearer alk_live_…` or `X-API-Key`,
-/// and answers 401 for a missing, malformed, unknown or revoked key.
+/// and answers 401 for a missing, malformed, unknown, revoked or expired key.
 struct APIKeyAuthenticator: RouterMiddleware {
     typealias Context = APIContext
     let database: LeadlightDatabase
@@ -30,6 +30,9 @@ struct APIKeyAuthenticator: RouterMiddleware {
             throw APIError.unauthorized("The API key is not valid: it is unknown or has been revoked.")
         }
         let now = self.clock.now
+        guard !key.isExpired(at: now) else {
+            throw APIError.unauthorized("The API key has expired: create a new one under Settings → API.")
+        }
         if key.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.usageRecordingInterval }) ?? true {
             do {
                 try await self.database.transaction { tx in

@@ -11,25 +11,27 @@ package struct APIKeyStore: Sendable {
     }
 
     /// Issues a new key. The returned secret is the only copy there will ever be.
-    package func create(named name: String, in workspace: Workspace.ID, at now: Date) async throws -> (
-        APIKey, APIKeySecret
-    ) {
+    package func create(
+        named name: String, expiresAt: Date? = nil, in workspace: Workspace.ID, at now: Date
+    ) async throws -> (APIKey, APIKeySecret) {
         let secret = APIKeySecret.generate()
         let key = APIKey(
             id: .generate(), workspaceID: workspace, name: name, prefix: secret.displayPrefix,
-            secretHash: secret.hash, createdAt: now, lastUsedAt: nil, revokedAt: nil
+            secretHash: secret.hash, createdAt: now, lastUsedAt: nil, revokedAt: nil, expiresAt: expiresAt
         )
         try await self.database.insert(into: "api_keys")
-            .columns("id", "workspace_id", "name", "prefix", "secret_hash", "created_at")
+            .columns("id", "workspace_id", "name", "prefix", "secret_hash", "created_at", "expires_at")
             .values(
                 SQLBind(key.id.rawValue), SQLBind(workspace.rawValue), SQLBind(key.name), SQLBind(key.prefix),
-                SQLBind(key.secretHash), SQLBind(now.millisecondsSince1970)
+                SQLBind(key.secretHash), SQLBind(now.millisecondsSince1970),
+                SQLBind.orNull(expiresAt?.millisecondsSince1970)
             )
             .run()
         return (key, secret)
     }
 
-    /// The live key with this secret, or nil when it is unknown or revoked.
+    /// The key with this secret, or nil when it is unknown or revoked (whether it has expired is the caller's to
+    /// check: the answer may be cached past its expiry).
     package func authenticate(_ secret: APIKeySecret) async throws -> APIKey? {
         try await self.database.select().column("*").from("api_keys")
             .where("secret_hash", .equal, secret.hash)
@@ -89,7 +91,8 @@ extension APIKey {
             secretHash: try row.decode(column: "secret_hash", as: String.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
             lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
-            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millisecondsSince1970:))
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+            expiresAt: try row.decode(column: "expires_at", as: Int64?.self).map(Date.init(millisecondsSince1970:))
         )
     }
 }

@@ -5,6 +5,8 @@ struct APIKeysController {
     let database: LeadlightDatabase
     let clock: WallClock
 
+    var keys: APIKeyOperations { APIKeyOperations(database: self.database, clock: self.clock) }
+
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
             .get(use: self.list)
@@ -15,21 +17,19 @@ struct APIKeysController {
 
     func list(_ request: Request, context: APIContext) async throws -> APIKeysAPI.KeyList {
         let keys = try await APIKeyStore(database: self.database.sql).list(in: try context.workspaceID)
-        return APIKeysAPI.KeyList(apiKeys: keys.map(APIKeysAPI.KeyBody.init), total: keys.count)
+        let now = self.clock.now
+        return APIKeysAPI.KeyList(apiKeys: keys.map { APIKeysAPI.KeyBody($0, at: now) }, total: keys.count)
     }
 
     func create(_ request: Request, context: APIContext) async throws -> EditedResponse<APIKeysAPI.Created> {
         let body = try await request.decodeJSON(as: APIKeysAPI.CreateKey.self, context: context)
-        let name = try APIKeysAPI.validName(body.name)
-        let workspace = try context.workspaceID
-        let now = self.clock.now
-        let (key, secret) = try await self.database.transaction { tx in
-            try await APIKeyStore(database: tx).create(named: name, in: workspace, at: now)
-        }
+        let (key, secret) = try await self.keys.create(
+            named: body.name, expiresAt: try APIKeysAPI.expiry(body.expiresAt), in: try context.workspaceID)
         return EditedResponse(
             status: .created,
             response: .init(
-                id: key.id, name: key.name, prefix: key.prefix, apiKey: secret.value, createdAt: key.createdAt)
+                id: key.id, name: key.name, prefix: key.prefix, apiKey: secret.value, createdAt: key.createdAt,
+                expiresAt: key.expiresAt)
         )
     }
 
@@ -38,17 +38,12 @@ struct APIKeysController {
         guard let key = try await APIKeyStore(database: self.database.sql).find(id, in: try context.workspaceID) else {
             throw APIError.notFound("API key")  // another workspace's key is "not found" too
         }
-        return APIKeysAPI.KeyBody(key)
+        return APIKeysAPI.KeyBody(key, at: self.clock.now)
     }
 
     func revoke(_ request: Request, context: APIContext) async throws -> APIKeysAPI.KeyBody {
         let id = try context.parameters.require("id", as: APIKey.ID.self)
-        let workspace = try context.workspaceID
-        let now = self.clock.now
-        let revoked = try await self.database.transaction { tx in
-            try await APIKeyStore(database: tx).revoke(id, in: workspace, at: now)
-        }
-        guard let revoked else { throw APIError.notFound("API key") }
-        return APIKeysAPI.KeyBody(revoked)
+        let revoked = try await self.keys.revoke(id, in: try context.workspaceID)
+        return APIKeysAPI.KeyBody(revoked, at: self.clock.now)
     }
 }

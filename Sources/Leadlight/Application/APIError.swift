@@ -89,6 +89,11 @@ extension APIError {
                 message: "A client with the email \(taken.email) already exists: \(taken.existing).",
                 existingID: taken.existing.rawValue
             )
+        case let taken as OfferingOperations.KeyTaken:
+            self =
+                taken.field == "sku"
+                ? .conflict("Another offering already has the sku \(taken.value).", code: "sku_taken")
+                : .conflict("Another offering already has the externalId \(taken.value).", code: "external_id_taken")
         case let taken as UserStore.EmailTaken:
             self = .conflict("The email \(taken.email) already has a login.", code: "email_taken")
         case is NIOTooManyBytesError:

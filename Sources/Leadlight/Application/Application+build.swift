@@ -109,4 +109,14 @@ private func addDashboard(
     signedIn.get("/", use: OverviewController(database: database, clock: clock, pages: pages).show)
     LeadPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
     ClientPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
+    ListingPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
+    ShowingPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
+    OfferingPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
+    WorkspaceSettingsPages(
+        database: database, clock: clock, pages: pages, hasher: PasswordHasher(cost: configuration.passwordHashCost)
+    ).addRoutes(to: signedIn)
+    APISettingsPages(
+        database: database, clock: clock, pages: pages,
+        policy: WebhookTargetPolicy(allowPrivate: configuration.webhooks.allowPrivateTargets)
+    ).addRoutes(to: signedIn)
 }

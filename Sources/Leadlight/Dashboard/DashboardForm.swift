@@ -39,9 +39,12 @@ struct DashboardForm: Sendable {
     }
 
     /// The named fields as the API's JSON body, decoded into `T` (`LeadChanges`, `ClientChanges`, …): the same
-    /// reading and checks as the API's. Fields left off the page are left out of the body.
-    func changes<T: Decodable>(_ type: T.Type, _ fields: [(String, FieldKind)]) throws -> T {
-        var object: [String: Any] = [:]
+    /// reading and checks as the API's. Fields left off the page are left out of the body; `adding` holds values
+    /// the page knows rather than the form (the client a showing is booked for).
+    func changes<T: Decodable>(
+        _ type: T.Type, _ fields: [(String, FieldKind)], adding: [String: any Sendable] = [:]
+    ) throws -> T {
+        var object: [String: Any] = adding
         for (name, kind) in fields {
             let sent = self[name]
             switch kind {

@@ -9,6 +9,60 @@ enum DashboardFormat {
         date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: zone))
     }
 
+    /// `USD 749,999.99`: exact (from the stored ten-thousandths, never through a float), two decimals at least
+    /// and up to four where the amount has them.
+    static func money(_ money: Money, _ currency: CurrencyCode) -> String {
+        let whole = money.units / Money.scale
+        var fraction = String(money.units % Money.scale)
+        fraction = String(repeating: "0", count: Money.decimalPlaces - fraction.count) + fraction
+        while fraction.count > 2, fraction.hasSuffix("0") { fraction.removeLast() }
+        var digits = String(whole)
+        var grouped = ""
+        while digits.count > 3 {
+            grouped = "," + digits.suffix(3) + grouped
+            digits.removeLast(3)
+        }
+        return "\(currency.rawValue) \(digits)\(grouped).\(fraction)"
+    }
+
+    /// The time a `datetime-local` field sends (`2026-12-05T15:00`, seconds optional), read in `zone`; nil when
+    /// it is not one.
+    static func localTime(_ text: String, in zone: TimeZone) -> Date? {
+        let parts = text.split(whereSeparator: { $0 == "T" || $0 == " " })
+        guard parts.count == 2 else { return nil }
+        let day = parts[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        let time = parts[1].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        guard day.count == 3, (2...3).contains(time.count), let year = day[0], let month = day[1], let date = day[2],
+            let hour = time[0], let minute = time[1], (1900...9999).contains(year), (1...12).contains(month),
+            (1...31).contains(date), (0...23).contains(hour), (0...59).contains(minute)
+        else { return nil }
+        let second = time.count == 3 ? time[2] : 0
+        guard let second, (0...59).contains(second) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let components = DateComponents(
+            year: year, month: month, day: date, hour: hour, minute: minute, second: second)
+        guard let result = calendar.date(from: components),
+            calendar.component(.day, from: result) == date
+        else { return nil }  // 31 February is not a day
+        return result
+    }
+
+    /// A link to `page` of a list at `path` that keeps its filters (`items` without a value are left out).
+    static func pageLink(_ path: String, _ items: [(String, String?)]) -> (Int) -> String {
+        { page in
+            var components = URLComponents()
+            components.path = path
+            components.queryItems =
+                [URLQueryItem(name: "page", value: String(page))]
+                + items.compactMap { name, value in
+                    guard let value, !value.isEmpty else { return nil }
+                    return URLQueryItem(name: name, value: value)
+                }
+            return components.string ?? path
+        }
+    }
+
     /// An event in words: `Status new → contacted`, `Stage Searching → Touring`, `Lead created`.
     static func describe(_ type: String, data: String) -> String {
         struct Fields: Decodable {

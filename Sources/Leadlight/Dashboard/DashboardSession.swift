@@ -75,6 +75,14 @@ struct DashboardSessionStore: Sendable {
     func delete(_ session: DashboardSession) async throws {
         try await self.database.delete(from: "dashboard_sessions").where("token_hash", .equal, session.tokenHash).run()
     }
+
+    /// Ends every session of the login but `kept` (after a password change).
+    func deleteAll(of user: User.ID, except kept: DashboardSession) async throws {
+        try await self.database.delete(from: "dashboard_sessions")
+            .where("user_id", .equal, user.rawValue)
+            .where("token_hash", .notEqual, kept.tokenHash)
+            .run()
+    }
 }
 
 extension DashboardSession {

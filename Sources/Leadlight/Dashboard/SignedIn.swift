@@ -48,13 +48,8 @@ struct DashboardLayout: Sendable {
     init(session: DashboardSession, workspace: Workspace, section: DashboardSection) {
         self.workspaceName = workspace.name
         self.csrfToken = session.csrfToken
-        self.navigation = DashboardSection.built.map {
+        self.navigation = DashboardSection.allCases.map {
             Link(text: $0.title, href: $0.path, current: $0 == section)
         }
     }
-}
-
-extension DashboardSection {
-    /// The sections with pages so far.
-    static let built: [DashboardSection] = [.overview, .leads, .clients]
 }

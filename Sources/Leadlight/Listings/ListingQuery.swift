@@ -1,9 +1,12 @@
 import Hummingbird
 
 /// The filters of `GET /api/v1/listings`: active listings unless `status` says otherwise, a price range,
-/// a minimum of bedrooms, `limit` and `offset`; anything else is a 400.
+/// a minimum of bedrooms, `limit` and `offset`; anything else is a 400. The dashboard may ask for every
+/// status (`status` nil).
 package struct ListingQuery: Sendable, Equatable {
-    package var status: ListingStatus = .active
+    package var status: ListingStatus? = .active
+    /// Case-insensitive search in the address (the dashboard's).
+    package var address: String?
     package var minPrice: Money?
     package var maxPrice: Money?
     package var minBedrooms: Int?
@@ -14,6 +17,8 @@ package struct ListingQuery: Sendable, Equatable {
     static let parameters: Set<String> = [
         "status", "minPrice", "maxPrice", "minBedrooms", "archived", "limit", "offset",
     ]
+
+    package init() {}
 
     init(validating parameters: Hummingbird.Parameters) throws {
         var errors = FieldErrorCollector()

@@ -52,7 +52,11 @@ package struct ListingStore: ArchivableStore {
         func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
             var select = select.from("listings").where("workspace_id", .equal, workspace.rawValue)
                 .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
-                .where("status", .equal, query.status.rawValue)
+            if let status = query.status { select = select.where("status", .equal, status.rawValue) }
+            if let address = query.address {
+                let pattern = SearchTerm(text: address).pattern
+                select = select.where(SQLQueryString("lower(address) LIKE \(bind: pattern) ESCAPE '\\'"))
+            }
             if let minPrice = query.minPrice {
                 select = select.where("price_units", .greaterThanOrEqual, minPrice.units)
             }

@@ -7,6 +7,8 @@ struct OfferingsController {
     /// Reuses recent list answers (`ReadCache`).
     let lists: ListResponseCache
 
+    var offerings: OfferingOperations { OfferingOperations(database: self.database, clock: self.clock) }
+
     var routes: RouteCollection<APIContext> {
         RouteCollection(context: APIContext.self)
             .post(use: self.upsert)
@@ -81,40 +83,13 @@ struct OfferingsController {
     func update(_ request: Request, context: APIContext) async throws -> OfferingsAPI.OfferingBody {
         let id = try context.parameters.require("id", as: Offering.ID.self)
         let row = try await request.decodeJSON(as: OfferingRow.self, context: context)
-        let changes = try OfferingChanges(validating: row)
-        let workspace = try context.workspaceID
-        let now = self.clock.now
-        let updated: Offering? = try await self.database.transaction { tx in
-            let store = OfferingStore(database: tx)
-            guard let stored = try await store.find(id, in: workspace) else { return nil }
-            var offering = try changes.applied(to: stored)
-            guard !offering.hasSameContent(as: stored) else { return stored }
-            offering.updatedAt = now
-            offering.upsertFingerprint = nil  // changed outside an upsert: the next upsert row must be merged
-            do {
-                try await store.update([offering])
-            } catch  where UniqueViolation.matches(error, column: "sku") {
-                throw APIError.conflict(
-                    "Another offering already has the sku \(offering.sku ?? "").", code: "sku_taken")
-            } catch  where UniqueViolation.matches(error, column: "external_id") {
-                throw APIError.conflict(
-                    "Another offering already has the externalId \(offering.externalID ?? "").",
-                    code: "external_id_taken"
-                )
-            }
-            return offering
-        }
-        guard let updated else { throw APIError.notFound("offering") }
+        let updated = try await self.offerings.update(id, with: row, in: try context.workspaceID)
         return OfferingsAPI.OfferingBody(updated)
     }
 
     func delete(_ request: Request, context: APIContext) async throws -> OfferingsAPI.Deleted {
         let id = try context.parameters.require("id", as: Offering.ID.self)
-        let workspace = try context.workspaceID
-        let deleted = try await self.database.transaction { tx in
-            try await OfferingStore(database: tx).delete(id, in: workspace)
-        }
-        guard deleted else { throw APIError.notFound("offering") }
+        try await self.offerings.delete(id, in: try context.workspaceID)
         return OfferingsAPI.Deleted(id: id)
     }
 

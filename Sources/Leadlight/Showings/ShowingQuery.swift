@@ -11,6 +11,8 @@ struct ShowingQuery: Sendable, Equatable {
 
     static let parameters: Set<String> = ["clientId", "listingId", "status", "archived", "limit", "offset"]
 
+    init() {}
+
     init(validating parameters: Hummingbird.Parameters) throws {
         var errors = FieldErrorCollector()
         QueryRules.rejectUnknown(parameters.map { String($0.key) }, allowed: Self.parameters, &errors)

@@ -36,6 +36,19 @@ package struct UserStore: Sendable {
             .map(User.init(row:))
     }
 
+    package func find(_ id: User.ID) async throws -> User? {
+        try await self.database.select().column("*").from("users").where("id", .equal, id.rawValue).first()
+            .map(User.init(row:))
+    }
+
+    func setPasswordHash(_ hash: String, of id: User.ID, at now: Date) async throws {
+        try await self.database.update("users")
+            .set("password_hash", to: hash)
+            .set("updated_at", to: now.millisecondsSince1970)
+            .where("id", .equal, id.rawValue)
+            .run()
+    }
+
     package func owners(of workspace: Workspace.ID) async throws -> [User] {
         try await self.database.select().column("*").from("users")
             .where("workspace_id", .equal, workspace.rawValue)

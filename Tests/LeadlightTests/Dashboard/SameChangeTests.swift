@@ -104,4 +104,75 @@ import Testing
             }
         }
     }
+    @Test(arguments: TestDatabase.available)
+    func listingsAndShowingsChangeTheSameThroughTheAPIAndTheDashboard(on database: TestDatabase) async throws {
+        try await withTestApp(database) { app, seed in
+            let workspace = try await seed.workspace()
+            let (key, id) = (workspace.apiKey.value, workspace.workspace.id)
+            let listings = ListingStore(database: seed.database.sql)
+            try await app.test(.router) { client in
+                var browser = DashboardClient(client)
+                try await browser.signIn(workspace.owner.email)
+                let fields = [
+                    "address": "12 Harbour Rd", "price": "749999.99", "bedrooms": "3", "bathrooms": "2.5",
+                    "sqft": "1850", "description": "Sea view",
+                ]
+
+                // listing.created
+                let apiListing = try await client.create(
+                    "/api/v1/listings",
+                    [
+                        "address": "12 Harbour Rd", "price": "749999.99", "bedrooms": 3, "bathrooms": 2.5, "sqft": 1850,
+                        "description": "Sea view",
+                    ], idKey: "listingId", key: key)
+                let apiCreated = try Self.shape(try await Self.lastEvent(seed, id))
+                let created = try await browser.post("/listings", fields.merging(["status": "active"]) { $1 })
+                let pageListing = String(try #require(created.headers[.location]).dropFirst("/listings/".count))
+                let pageCreated = try Self.shape(try await Self.lastEvent(seed, id))
+                #expect(apiCreated == pageCreated)
+                #expect(apiCreated["type"] == "listing.created")
+                func comparable(_ listing: Listing?) -> [String?] {
+                    [
+                        listing?.address, listing?.price.description, listing?.bedrooms.map(String.init),
+                        listing?.bathroomTenths.map(String.init), listing?.sqft.map(String.init), listing?.description,
+                        listing?.status.rawValue,
+                    ]
+                }
+                #expect(
+                    comparable(try await listings.find(Listing.ID(rawValue: apiListing), in: id))
+                        == comparable(try await listings.find(Listing.ID(rawValue: pageListing), in: id)))
+
+                // listing.status_changed
+                _ = try await client.send(
+                    .patch, "/api/v1/listings/\(apiListing)", json: ["status": "pending"], key: key)
+                let apiStatus = try Self.shape(try await Self.lastEvent(seed, id))
+                _ = try await browser.post("/listings/\(pageListing)", fields.merging(["status": "pending"]) { $1 })
+                let pageStatus = try Self.shape(try await Self.lastEvent(seed, id))
+                #expect(apiStatus == pageStatus)
+                #expect(apiStatus["type"] == "listing.status_changed")
+                #expect(apiStatus["previousStatus"] == "active")
+
+                // showing.requested
+                let buyer = try await client.create(
+                    "/api/v1/clients", ["name": "Ada", "email": "ada@example.com"], idKey: "clientId", key: key)
+                _ = try await client.send(
+                    .patch, "/api/v1/listings/\(apiListing)", json: ["status": "active"], key: key)
+                _ = try await client.create(
+                    "/api/v1/showings",
+                    [
+                        "clientId": buyer, "listingId": apiListing, "preferredTime": "2026-12-05T15:00:00Z",
+                        "notes": "Keys at the desk",
+                    ], idKey: "showingId", key: key)
+                let apiRequested = try Self.shape(try await Self.lastEvent(seed, id))
+                let booked = try await browser.post(
+                    "/clients/\(buyer)/showings",
+                    ["listingId": apiListing, "preferredTime": "2026-12-05T15:00", "notes": "Keys at the desk"])
+                #expect(booked.status == .seeOther)
+                let pageRequested = try Self.shape(try await Self.lastEvent(seed, id))
+                #expect(apiRequested == pageRequested)
+                #expect(apiRequested["type"] == "showing.requested")
+                #expect(apiRequested["status"] == "requested")
+            }
+        }
+    }
 }

@@ -101,7 +101,9 @@ import Testing
     }
 
     @Test func attemptsAreLimitedPerAccountAndPerAddress() async throws {
-        try await withTestApp(.sqlite) { app, seed in
+        // time stands still: on a busy machine the attempts could otherwise straddle two windows of the limit
+        let clock = ManualClock()
+        try await withTestApp(.sqlite, configure: { $0.clock = clock.wallClock }) { app, seed in
             let workspace = try await seed.workspace()
             try await app.test(.router) { client in
                 var browser = DashboardClient(client)

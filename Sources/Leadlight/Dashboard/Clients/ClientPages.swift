@@ -22,6 +22,7 @@ struct ClientPages {
         group.post("clients/{id}", use: self.update)
         group.post("clients/{id}/stage", use: self.moveStage)
         group.post("clients/{id}/notes", use: self.addNote)
+        group.post("clients/{id}/showings", use: self.book)
         group.post("clients/{id}/archive", use: self.archive)
         group.post("clients/{id}/restore", use: self.restore)
     }
@@ -112,12 +113,6 @@ struct ClientPages {
     // MARK: one client
 
     struct ClientPage: Sendable {
-        struct ShowingRow: Sendable {
-            var address: String
-            var when: String
-            var status: String
-        }
-
         var layout: DashboardLayout
         var id: String
         var name: String
@@ -127,7 +122,11 @@ struct ClientPages {
         var errors: [String]
         var saved: Bool
         var archived: Bool
-        var showings: [ShowingRow]
+        var showings: [ShowingPages.Row]
+        var back: String
+        var canBook: Bool
+        var bookFields: [FormField]
+        var bookErrors: [String]
         var timeline: TimelineView
         var noteAction: String
         var noteError: String?
@@ -167,7 +166,8 @@ struct ClientPages {
 
     private func page(
         for id: Client.ID, context: APIContext, form: DashboardForm? = nil, errors: FormErrors = FormErrors(),
-        saved: Bool = false, noteError: String? = nil, noteText: String = "", status: HTTPResponse.Status = .ok
+        saved: Bool = false, noteError: String? = nil, noteText: String = "", booking: DashboardForm? = nil,
+        bookingErrors: FormErrors = FormErrors(), status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let signedIn = try context.signedIn
         let sql = self.database.sql
@@ -175,26 +175,20 @@ struct ClientPages {
             throw NotFound("client")
         }
         let zone = signedIn.workspace.zone
-        let showings = try await sql.raw(
-            """
-            SELECT l.address AS address, s.preferred_time AS preferred_time, s.status AS status FROM showings s
-            JOIN listings l ON l.id = s.listing_id
-            WHERE s.workspace_id = \(bind: signedIn.workspaceID.rawValue) AND s.client_id = \(bind: client.id.rawValue)
-            ORDER BY s.created_at DESC LIMIT 50
-            """
-        ).all().map { row in
-            ClientPage.ShowingRow(
-                address: try row.decode(column: "address", as: String.self),
-                when: try row.decodeIfPresent(column: "preferred_time", as: Int64.self).map {
-                    DashboardFormat.when(Date(millisecondsSince1970: $0), in: zone)
-                } ?? "no time asked",
-                status: try row.decode(column: "status", as: String.self))
-        }
+        var showings = ShowingPages.Filter()
+        showings.clientID = client.id
+        var active = ListingQuery()
+        active.limit = Self.bookableListings
+        let listings = try await ListingStore(database: sql).list(active, in: signedIn.workspaceID).listings
         let model = ClientPage(
             layout: signedIn.layout(.clients), id: client.id.rawValue, name: client.name,
             stage: client.buyingStage.rawValue, since: DashboardFormat.when(client.stageChangedAt, in: zone),
             fields: Self.fields(of: client, form: form, errors: errors), errors: errors.general, saved: saved,
-            archived: client.archivedAt != nil, showings: showings,
+            archived: client.archivedAt != nil,
+            showings: try await ShowingPages.rows(showings, in: signedIn.workspace, database: sql).rows,
+            back: "/clients/\(client.id.rawValue)#showings", canBook: !listings.isEmpty,
+            bookFields: Self.bookingFields(listings, form: booking, errors: bookingErrors),
+            bookErrors: bookingErrors.general,
             timeline: try await TimelineView.load(.client(client.id), in: signedIn.workspace, database: sql),
             noteAction: "/clients/\(client.id.rawValue)/notes", noteError: noteError, noteText: noteText)
         return self.pages.render("client", model, status: status)
@@ -233,6 +227,55 @@ struct ClientPages {
             return try await self.page(
                 for: id, context: context, noteError: failure.fields.map(\.message).joined(separator: "; "),
                 noteText: text, status: .unprocessableContent)
+        }
+    }
+
+    // MARK: booking a showing
+
+    /// The booking form offers this many active listings at most, by address.
+    static let bookableListings = 200
+
+    static let bookingFieldNames: Set<String> = ["listingId", "preferredTime", "notes"]
+
+    static func bookingFields(_ listings: [Listing], form: DashboardForm?, errors: FormErrors) -> [FormField] {
+        [
+            .select(
+                "listingId", "Listing",
+                listings.sorted { $0.address < $1.address }.map { ($0.id.rawValue, $0.address) },
+                value: form?["listingId"] ?? "", error: errors["listingId"]),
+            FormField(
+                name: "preferredTime", label: "Preferred time", value: form?["preferredTime"] ?? "",
+                type: "datetime-local", error: errors["preferredTime"], hint: "In the workspace's time zone"),
+            FormField(
+                name: "notes", label: "Notes", value: form?["notes"] ?? "", type: "textarea", error: errors["notes"]),
+        ]
+    }
+
+    /// The client page's "Book a showing": a request for one of the workspace's listings, recorded and announced
+    /// (`showing.requested`) by `ShowingOperations`, as the API's is.
+    func book(_ request: Request, context: APIContext) async throws -> Response {
+        let signedIn = try context.signedIn
+        let id = try context.parameters.require("id", as: Client.ID.self)
+        let form = try await DashboardForm(request: request, context: context)
+        do {
+            var known: [String: any Sendable] = ["clientId": id.rawValue]
+            let typed = TextRules.trimmed(form["preferredTime"] ?? "")
+            if !typed.isEmpty {
+                guard let time = DashboardFormat.localTime(typed, in: signedIn.workspace.zone) else {
+                    throw ValidationFailure(
+                        field: "preferredTime", message: "must be a date and time, like 2026-12-05 15:00")
+                }
+                known["preferredTime"] = time.formatted(.iso8601)
+            }
+            let changes = try form.changes(
+                ShowingChanges.self, [("listingId", .requiredText), ("notes", .text)], adding: known)
+            _ = try await ShowingOperations(database: self.database, clock: self.clock).request(
+                changes, in: signedIn.workspaceID)
+            return DashboardPages.redirect(to: "/clients/\(id.rawValue)#showings")
+        } catch let failure as ValidationFailure {
+            return try await self.page(
+                for: id, context: context, booking: form,
+                bookingErrors: FormErrors(failure, fields: Self.bookingFieldNames), status: .unprocessableContent)
         }
     }
 

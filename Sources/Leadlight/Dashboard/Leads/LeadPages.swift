@@ -80,16 +80,8 @@ struct LeadPages {
             page: parameters.get("page"))
         let (leads, total) = try await LeadStore(database: self.database.sql).list(query, in: signedIn.workspaceID)
         let zone = signedIn.workspace.zone
-        func link(_ page: Int) -> String {
-            var items = [URLQueryItem(name: "page", value: String(page))]
-            if let status = query.status { items.append(.init(name: "status", value: status.rawValue)) }
-            if !q.isEmpty { items.append(.init(name: "q", value: q)) }
-            if query.archived { items.append(.init(name: "archived", value: "true")) }
-            var components = URLComponents()
-            components.path = "/leads"
-            components.queryItems = items
-            return components.string ?? "/leads"
-        }
+        let link = DashboardFormat.pageLink(
+            "/leads", [("status", query.status?.rawValue), ("q", q), ("archived", query.archived ? "true" : nil)])
         let changed = parameters.get("changed").flatMap { Int($0) }
         let model = InboxPage(
             layout: signedIn.layout(.leads), q: q, status: query.status?.rawValue ?? "",

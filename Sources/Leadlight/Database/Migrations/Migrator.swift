@@ -25,6 +25,7 @@ package struct Migrator: Sendable {
         ArchiveRecords(),
         CreateNotesAndTimeline(),
         CreateDashboardSessions(),
+        AddAPIKeyExpiry(),
     ]
 
     let database: LeadlightDatabase

@@ -61,3 +61,25 @@
     form.submit();
   });
 })();
+
+// The offering form: only the fields of the chosen type are shown (and sent); without this script every field
+// is shown, labelled with the type it belongs to, and the server leaves out those of other types.
+(function () {
+  "use strict";
+  var owners = { sku: "PRODUCT", stockQty: "PRODUCT", reorderLevel: "PRODUCT", unit: "PRODUCT",
+    billingPeriod: "SUBSCRIPTION", termMonths: "CONTRACT" };
+  function apply(form) {
+    var type = form.querySelector("select[name=type]").value;
+    Object.keys(owners).forEach(function (name) {
+      var input = form.querySelector("[name=" + name + "]");
+      if (!input) { return; }
+      var shown = owners[name] === type;
+      input.closest(".field").hidden = !shown;
+      input.disabled = !shown;
+    });
+  }
+  document.querySelectorAll("form[data-offering-form]").forEach(function (form) {
+    apply(form);
+    form.querySelector("select[name=type]").addEventListener("change", function () { apply(form); });
+  });
+})();
