@@ -140,3 +140,11 @@ struct FormErrors: Sendable {
     subscript(_ field: String) -> String? { self.byField[field] }
     var isEmpty: Bool { self.byField.isEmpty && self.general.isEmpty }
 }
+
+extension ValidationFailure {
+    /// The same errors, those of `field` named `name` instead (a form field named apart from the API's).
+    func renaming(_ field: String, to name: String) -> ValidationFailure {
+        ValidationFailure(
+            self.fields.map { FieldError(field: $0.field == field ? name : $0.field, message: $0.message) })
+    }
+}

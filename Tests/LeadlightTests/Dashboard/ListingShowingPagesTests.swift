@@ -98,12 +98,13 @@ import Testing
                 #expect(!page.text.contains("Theirs"))
 
                 let badTime = try await browser.post(
-                    "/clients/\(ada)/showings", ["listingId": listing, "preferredTime": "31/02/2026", "notes": "Keys"])
+                    "/clients/\(ada)/showings",
+                    ["listingId": listing, "preferredTime": "31/02/2026", "showingNotes": "Keys"])
                 #expect(badTime.status == .unprocessableContent)
                 #expect(badTime.text.contains(#"id="e-preferredTime""#))
                 #expect(badTime.text.contains(">Keys</textarea>"))
                 let foreign = try await browser.post(
-                    "/clients/\(ada)/showings", ["listingId": theirs, "preferredTime": "", "notes": ""])
+                    "/clients/\(ada)/showings", ["listingId": theirs, "preferredTime": "", "showingNotes": ""])
                 #expect(foreign.status == .unprocessableContent)
                 #expect(foreign.text.contains(#"id="e-listingId""#))
                 #expect(try await Outbox(database: seed.database.sql).events(in: id).last?.type == .listingCreated)
@@ -111,7 +112,7 @@ import Testing
                 // the time typed is the workspace's (UTC for the seed's workspace)
                 let booked = try await browser.post(
                     "/clients/\(ada)/showings",
-                    ["listingId": listing, "preferredTime": "2026-12-05T15:00", "notes": "Bring keys"])
+                    ["listingId": listing, "preferredTime": "2026-12-05T15:00", "showingNotes": "Bring keys"])
                 #expect(booked.headers[.location] == "/clients/\(ada)#showings")
                 let event = try #require(try await Outbox(database: seed.database.sql).events(in: id).last)
                 #expect(event.type == .showingRequested)

@@ -166,7 +166,7 @@ import Testing
                 let apiRequested = try Self.shape(try await Self.lastEvent(seed, id))
                 let booked = try await browser.post(
                     "/clients/\(buyer)/showings",
-                    ["listingId": apiListing, "preferredTime": "2026-12-05T15:00", "notes": "Keys at the desk"])
+                    ["listingId": apiListing, "preferredTime": "2026-12-05T15:00", "showingNotes": "Keys at the desk"])
                 #expect(booked.status == .seeOther)
                 let pageRequested = try Self.shape(try await Self.lastEvent(seed, id))
                 #expect(apiRequested == pageRequested)

@@ -235,7 +235,8 @@ struct ClientPages {
     /// The booking form offers this many active listings at most, by address.
     static let bookableListings = 200
 
-    static let bookingFieldNames: Set<String> = ["listingId", "preferredTime", "notes"]
+    /// (`showingNotes`, not `notes`: the client's own form on the same page has that one)
+    static let bookingFieldNames: Set<String> = ["listingId", "preferredTime", "showingNotes"]
 
     static func bookingFields(_ listings: [Listing], form: DashboardForm?, errors: FormErrors) -> [FormField] {
         [
@@ -247,7 +248,8 @@ struct ClientPages {
                 name: "preferredTime", label: "Preferred time", value: form?["preferredTime"] ?? "",
                 type: "datetime-local", error: errors["preferredTime"], hint: "In the workspace's time zone"),
             FormField(
-                name: "notes", label: "Notes", value: form?["notes"] ?? "", type: "textarea", error: errors["notes"]),
+                name: "showingNotes", label: "Notes for the showing", value: form?["showingNotes"] ?? "",
+                type: "textarea", error: errors["showingNotes"]),
         ]
     }
 
@@ -267,15 +269,18 @@ struct ClientPages {
                 }
                 known["preferredTime"] = time.formatted(.iso8601)
             }
-            let changes = try form.changes(
-                ShowingChanges.self, [("listingId", .requiredText), ("notes", .text)], adding: known)
+            let notes = TextRules.trimmed(form["showingNotes"] ?? "")
+            if !notes.isEmpty { known["notes"] = form["showingNotes"] }
+            let changes = try form.changes(ShowingChanges.self, [("listingId", .requiredText)], adding: known)
             _ = try await ShowingOperations(database: self.database, clock: self.clock).request(
                 changes, in: signedIn.workspaceID)
             return DashboardPages.redirect(to: "/clients/\(id.rawValue)#showings")
         } catch let failure as ValidationFailure {
             return try await self.page(
                 for: id, context: context, booking: form,
-                bookingErrors: FormErrors(failure, fields: Self.bookingFieldNames), status: .unprocessableContent)
+                bookingErrors: FormErrors(
+                    failure.renaming("notes", to: "showingNotes"), fields: Self.bookingFieldNames),
+                status: .unprocessableContent)
         }
     }
 

@@ -19,6 +19,9 @@ struct APISettingsPages {
     func addRoutes(to group: RouterGroup<APIContext>) {
         group.get("settings/api", use: self.overview)
         group.post("settings/api/keys", use: self.createKey)
+        // where the forms post to, typed or reloaded as an address: the page they are on
+        group.get("settings/api/keys") { _, _ in DashboardPages.redirect(to: "/settings/api") }
+        group.get("settings/api/webhooks") { _, _ in DashboardPages.redirect(to: "/settings/api") }
         group.get("settings/api/keys/{id}/revoke", use: self.confirmRevoke)
         group.post("settings/api/keys/{id}/revoke", use: self.revokeKey)
         group.post("settings/api/webhooks", use: self.createEndpoint)
