@@ -7,6 +7,7 @@ import Logging
 ///     leadlight-bench products [--postgres-url URL] [--batches 10] [--rounds 3]
 ///     leadlight-bench leads [--postgres-url URL] [--seconds 10]
 ///     leadlight-bench webhooks [--postgres-url URL]
+///     leadlight-bench dashboard [--seconds 10]
 ///
 /// Prints a Markdown report. `scripts/bench-products.sh` builds, starts PostgreSQL and runs it.
 @main
@@ -18,6 +19,11 @@ struct LeadlightBenchmarks {
             print(try await WebhooksBenchmark(postgresURL: postgresURL).run())
             return
         }
+        if arguments.first == "dashboard" {
+            let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 10
+            print(try await DashboardBenchmark(seconds: seconds).run())
+            return
+        }
         if arguments.first == "leads" {
             let postgresURL = arguments.firstIndex(of: "--postgres-url").map { arguments[$0 + 1] }
             let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 10
@@ -27,7 +33,7 @@ struct LeadlightBenchmarks {
         guard arguments.first == "products" else {
             FileHandle.standardError.write(
                 Data(
-                    "usage: leadlight-bench products|leads|webhooks [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
+                    "usage: leadlight-bench products|leads|webhooks|dashboard [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
                         .utf8))
             exit(2)
         }

@@ -83,9 +83,17 @@ struct LeadsBenchmark {
 
     /// Runs wrk and reads its `Requests/sec`.
     static func wrk(_ url: String, key: String?, seconds: Int, post: Bool) throws -> Double {
-        var arguments = ["-t1", "-c32", "-d\(seconds)s", "--latency"]
+        try self.wrk(url, headers: key.map { ["Authorization: Bearer \($0)"] } ?? [], seconds: seconds, post: post)
+            .rate
+    }
+
+    /// Runs wrk and reads its `Requests/sec` and its median latency in milliseconds.
+    static func wrk(
+        _ url: String, headers: [String], seconds: Int, connections: Int = 32, post: Bool = false
+    ) throws -> (rate: Double, medianMilliseconds: Double) {
+        var arguments = ["-t1", "-c\(connections)", "-d\(seconds)s", "--latency"]
         var script: URL?
-        if let key { arguments += ["-H", "Authorization: Bearer \(key)"] }
+        for header in headers { arguments += ["-H", header] }
         if post {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("wrk-post-\(UUID()).lua")
             try """
@@ -109,16 +117,28 @@ struct LeadsBenchmark {
         FileHandle.standardError.write(Data(text.utf8))
         guard text.contains("Non-2xx") == false,
             let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
-            let rate = Double(line.split(separator: " ").last ?? "")
+            let rate = Double(line.split(separator: " ").last ?? ""),
+            let median = text.split(separator: "\n").first(where: {
+                $0.trimmingCharacters(in: .whitespaces).hasPrefix("50%")
+            })
+            .flatMap({ $0.split(separator: " ").last }).flatMap(Self.milliseconds)
         else { throw BenchError("wrk failed or saw errors for \(url):\n\(text)") }
-        return rate
+        return (rate, median)
+    }
+
+    /// wrk's `812.00us`, `1.20ms` or `2.01s` in milliseconds.
+    static func milliseconds(_ text: Substring) -> Double? {
+        for (unit, factor) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where text.hasSuffix(unit) {
+            return Double(text.dropLast(unit.count)).map { $0 * factor }
+        }
+        return nil
     }
 
     static func createWorkspace(_ url: String) throws -> String {
         let created = try BenchServer.run(
             [
                 "workspace", "create", "--name", "Bench", "--agent-id", "bench", "--owner-email", "bench@example.com",
-                "--database-url", url, "--json",
+                "--owner-password", DashboardBenchmark.password, "--database-url", url, "--json",
             ],
             environment: ["LEADLIGHT_BCRYPT_COST": "4"]
         )
