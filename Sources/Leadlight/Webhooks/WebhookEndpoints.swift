@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// What can be done with a workspace's webhook endpoints; the API and the CLI both call exactly this.
 package struct WebhookEndpoints: Sendable {
@@ -22,13 +23,19 @@ package struct WebhookEndpoints: Sendable {
         return endpoint
     }
 
-    /// Creates and stores a new endpoint (the CLI; the API stores it inside its idempotent creation).
+    /// Creates and stores a new endpoint (the CLI and the dashboard; the API stores it inside its idempotent
+    /// creation, with `store(_:within:)`).
     package func register(
         _ changes: WebhookEndpointChanges, in workspace: Workspace.ID
     ) async throws -> WebhookEndpoint {
         let endpoint = try await self.create(changes, in: workspace)
-        try await self.database.transaction { tx in try await WebhookEndpointStore(database: tx).insert(endpoint) }
+        try await self.database.transaction { tx in try await self.store(endpoint, within: tx) }
         return endpoint
+    }
+
+    /// Stores an endpoint `create` made, inside a transaction the caller owns.
+    package func store(_ endpoint: WebhookEndpoint, within tx: any SQLDatabase) async throws {
+        try await WebhookEndpointStore(database: tx).insert(endpoint)
     }
 
     package func update(

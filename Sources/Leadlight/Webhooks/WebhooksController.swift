@@ -41,7 +41,7 @@ struct WebhooksController {
         return try await IdempotentCreation(database: self.database, clock: self.clock).respond(
             to: request, body: body, context: context
         ) { tx in
-            try await WebhookEndpointStore(database: tx).insert(endpoint)
+            try await self.endpoints.store(endpoint, within: tx)
             return (.created, try IdempotentCreation.json(WebhooksAPI.EndpointWithSecret(endpoint)))
         }
     }

@@ -49,14 +49,26 @@ struct DashboardBrowserTests {
         }
     }
 
-    @Test func aLeadNamedLikeMarkupIsShownAsTextAndRunsNoScript() async throws {
+    @Test func textLikeMarkupIsShownAsTextOnEveryPageAndRunsNoScript() async throws {
         try await LiveDashboard.run { live in
             let name = "<img src=x onerror=alert(1)>"
             let lead = try await live.client.create("/api/v1/leads", ["name": name], idKey: "leadId", key: live.key)
             let client = try await live.client.create(
                 "/api/v1/clients", ["name": name, "email": "x@example.com"], idKey: "clientId", key: live.key)
+            let listing = try await live.client.create(
+                "/api/v1/listings", ["address": name, "price": 1], idKey: "listingId", key: live.key)
+            _ = try await live.client.create(
+                "/api/v1/showings", ["clientId": client, "listingId": listing, "notes": name], idKey: "showingId",
+                key: live.key)
+            _ = try await live.client.create(
+                "/api/v1/products", ["name": name, "sku": "X-1", "description": name], idKey: "id", key: live.key)
+            _ = try await live.client.send(.patch, "/api/v1/workspace", json: ["name": name], key: live.key)
+            _ = try await live.client.send(.post, "/api/v1/api-keys", json: ["name": name], key: live.key)
             try await live.signIn()
-            for path in ["/", "/leads", "/leads/\(lead)", "/clients", "/clients/\(client)"] {
+            for path in [
+                "/", "/leads", "/leads/\(lead)", "/clients", "/clients/\(client)", "/listings", "/listings/\(listing)",
+                "/showings", "/offerings", "/settings", "/settings/api",
+            ] {
                 try await live.open(path)
                 #expect(try await live.browser.alertText() == nil, "\(path)")
                 #expect(try await live.browser.findAll("img[src=x]").isEmpty, "\(path)")

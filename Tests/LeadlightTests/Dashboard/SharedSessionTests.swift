@@ -80,7 +80,8 @@ struct SharedSessionTests {
                 for (server, form) in [
                     (first, [("name", "Forged")]), (second, [("_csrf", otherCSRF), ("name", "Forged")]),
                 ] {
-                    let forged = try await Self.send(.POST, "\(server.baseURL)/leads", form: form, cookie: cookie, http: http)
+                    let forged = try await Self.send(
+                        .POST, "\(server.baseURL)/leads", form: form, cookie: cookie, http: http)
                     #expect(forged.status == 403)
                 }
                 let leads = try await LeadStore(database: database.sql).list(LeadQuery(), in: workspace.workspace.id)
