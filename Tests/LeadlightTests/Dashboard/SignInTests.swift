@@ -266,9 +266,17 @@ import Testing
                 var browser = DashboardClient(client)
                 let login = try await browser.get("/login")
                 try await browser.signIn(workspace.owner.email)
-                let overview = try await browser.get("/")
+                var pages = [login]
+                for path in [
+                    "/", "/leads", "/leads/new", "/clients", "/listings", "/listings/new", "/showings", "/offerings",
+                    "/offerings/new", "/settings", "/settings/api",
+                ] {
+                    let page = try await browser.get(path)
+                    #expect(page.status == .ok, "\(path)")
+                    pages.append(page)
+                }
                 let missing = try await browser.get("/no-such-page")
-                for page in [login, overview] {
+                for page in pages {
                     let policy = try #require(page.headers[.contentSecurityPolicy])
                     #expect(policy.contains("script-src 'self'"))
                     #expect(policy.contains("frame-ancestors 'none'"))
