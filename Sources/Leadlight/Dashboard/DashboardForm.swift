@@ -81,6 +81,13 @@ struct FormField: Sendable {
         var value: String
         var text: String
         var selected: Bool
+        /// ` selected` or nothing: one lookup for the template instead of a section per option.
+        var selectedAttribute: String
+
+        init(value: String, text: String, selected: Bool) {
+            (self.value, self.text, self.selected) = (value, text, selected)
+            self.selectedAttribute = selected ? " selected" : ""
+        }
     }
 
     var name: String

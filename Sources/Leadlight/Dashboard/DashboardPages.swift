@@ -2,6 +2,15 @@ import Foundation
 import Hummingbird
 import Mustache
 
+/// An optional seen as `Any`, so the view-model tree can look inside without a `Mirror`.
+private protocol OptionalValue {
+    var wrapped: Any? { get }
+}
+
+extension Optional: OptionalValue {
+    fileprivate var wrapped: Any? { self.map { $0 } }
+}
+
 /// The dashboard's templates (`Resources/Dashboard/templates`, swift-mustache: `{{value}}` is HTML-escaped) and
 /// its stylesheet and script, loaded once at start-up. A page is a template and one typed view model.
 struct DashboardPages: Sendable {
@@ -34,10 +43,41 @@ struct DashboardPages: Sendable {
 
     /// The page as an HTML answer.
     func render(_ template: String, _ model: some Sendable, status: HTTPResponse.Status = .ok) -> Response {
-        let html = self.library.render(model, withTemplate: template) ?? "Template \(template) is missing."
+        let html =
+            self.library.render(Self.tree(of: model), withTemplate: template) ?? "Template \(template) is missing."
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The view model as dictionaries, arrays and plain values, read by reflection once. swift-mustache looks
+    /// each `{{name}}` up with a fresh `Mirror` of every value on its context stack, which made the pipeline
+    /// board (350 cards, 7 options each) take 190 ms; a dictionary lookup is cheap. A nil optional is left out,
+    /// so a lookup goes on to the enclosing values exactly as it did on the struct.
+    static func tree(of value: Any) -> Any {
+        if value is String || value is Int || value is Bool { return value }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .struct, .class:
+            var object: [String: Any] = [:]
+            object.reserveCapacity(mirror.children.count)
+            for child in mirror.children {
+                guard let label = child.label else { continue }
+                if let optional = child.value as? any OptionalValue {
+                    guard let wrapped = optional.wrapped else { continue }
+                    object[label] = Self.tree(of: wrapped)
+                } else {
+                    object[label] = Self.tree(of: child.value)
+                }
+            }
+            return object
+        case .collection:
+            return mirror.children.map { Self.tree(of: $0.value) }
+        case .optional:
+            return mirror.children.first.map { Self.tree(of: $0.value) } ?? value
+        default:
+            return value
+        }
     }
 
     /// The stylesheet or the script, cacheable for an hour.
