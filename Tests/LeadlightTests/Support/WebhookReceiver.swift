@@ -115,6 +115,18 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Waits until `count` requests have arrived, or `timeout` passes (then the test sees fewer).
+    /// The first arrival of each of `count` different events, in arrival order. Delivery is at least once: on a
+    /// busy machine an attempt that outlives its timeout is tried again, so an event may arrive twice.
+    func waitForDistinctEvents(_ count: Int, timeout: Duration = .seconds(30)) async throws -> [Arrival] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            var seen = Set<String>()
+            let distinct = self.arrivals.filter { seen.insert($0.eventID).inserted }
+            if distinct.count >= count || ContinuousClock.now >= deadline { return distinct }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     func waitForArrivals(_ count: Int, timeout: Duration = .seconds(30)) async throws -> [Arrival] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -212,8 +212,9 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func anEndpointFailingForLongerThanAllowedIsDisabledAndSaysWhy(on database: TestDatabase) async throws {
         let configure: (inout LeadlightConfiguration) -> Void = {
-            // failing for 4 s disables it; retries every 300 ms keep failing for longer than that
-            $0.webhooks.disableAfter = .seconds(4)
+            // failing for 8 s disables it (long enough to see it still enabled first on a busy machine);
+            // retries every 300 ms keep failing for longer than that
+            $0.webhooks.disableAfter = .seconds(8)
             $0.webhooks.retrySchedule = WebhookRetrySchedule(waits: Array(repeating: .milliseconds(300), count: 40))
         }
         try await withWebhookApp(database, configure: configure) { client, key, receiver, _ in

@@ -52,7 +52,7 @@ import Testing
         try await withWebhookApp(database) { client, key, receiver, _ in
             let webhook = try await client.registerWebhook(receiver.url, key: key)
             try await Self.makeEveryEvent(client, key: key, webhook: webhook.id)
-            let arrivals = try await receiver.waitForArrivals(Self.eventCount)
+            let arrivals = try await receiver.waitForDistinctEvents(Self.eventCount)
             #expect(
                 Set(arrivals.compactMap { $0.headers["x-organicagent-event"] })
                     == Set(EventType.allCases.map(\.rawValue)))
@@ -95,7 +95,7 @@ import Testing
         try await withWebhookApp(database) { client, key, receiver, _ in
             let webhook = try await client.registerWebhook(receiver.url, key: key)
             try await Self.makeEveryEvent(client, key: key, webhook: webhook.id)
-            let arrivals = try await receiver.waitForArrivals(Self.eventCount)
+            let arrivals = try await receiver.waitForDistinctEvents(Self.eventCount)
             let script = """
                 import json, sys
                 from standardwebhooks import Webhook

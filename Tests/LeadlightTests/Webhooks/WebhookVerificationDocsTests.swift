@@ -30,7 +30,7 @@ import Testing
         try await withWebhookApp(database) { client, key, receiver, _ in
             let webhook = try await client.registerWebhook(receiver.url, key: key)
             try await WebhookSignatureTests.makeEveryEvent(client, key: key, webhook: webhook.id)
-            let arrivals = try await receiver.waitForArrivals(WebhookSignatureTests.eventCount)
+            let arrivals = try await receiver.waitForDistinctEvents(WebhookSignatureTests.eventCount)
             captured.set(webhook.secret, arrivals)
         }
         var deliveries = captured.arrivals.map { ["headers": $0.headers, "body": $0.body] as [String: Any] }
