@@ -110,7 +110,8 @@ import Testing
 
     @Test(arguments: TestDatabase.available)
     func aSlowReceiverTimesOutAndTheAttemptIsLogged(on database: TestDatabase) async throws {
-        try await withWebhookApp(database) { client, key, receiver, _ in
+        try await withWebhookApp(database, configure: { $0.webhooks.timeout = .seconds(1) }) {
+            client, key, receiver, _ in
             receiver.answer(.init(status: .ok, delay: .seconds(3)))  // the timeout is 1 s
             let webhook = try await client.registerWebhook(receiver.url, key: key)
             _ = try await client.create("/api/v1/leads", ["name": "Patient"], idKey: "leadId", key: key)
