@@ -6,7 +6,7 @@ import Testing
 @testable import Leadlight
 
 /// `leadlight serve` as a newcomer and an operator run it.
-@Suite struct ServeCommandTests {
+@Suite(.takingTurns) struct ServeCommandTests {
     @Test func aFirstRunCreatesTheSQLiteFileAndPrintsALoginAKeyAndACurlLineThatWorks() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "leadlight-first-run-\(UUID().uuidString)")

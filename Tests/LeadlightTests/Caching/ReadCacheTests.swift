@@ -8,7 +8,7 @@ import Testing
 @testable import Leadlight
 
 /// Reads reused from memory never hide this process's own writes, and show another process's within the window.
-@Suite struct ReadCacheTests {
+@Suite(.takingTurns) struct ReadCacheTests {
     /// Counts the reads that reached the "database".
     private final class Reads: Sendable {
         let count = Atomic<Int>(0)

@@ -8,7 +8,7 @@ import Testing
 
 /// The dashboard in a real Chromium against a real server on 127.0.0.1: flows, not pixels (issue 10).
 /// One browser at a time: the machine has two cores.
-@Suite(.enabled(if: Browser.available), .serialized)
+@Suite(.enabled(if: Browser.available), .serialized, .takingTurns)
 struct DashboardBrowserTests {
     @Test func signInAndSignOut() async throws {
         try await LiveDashboard.run { live in

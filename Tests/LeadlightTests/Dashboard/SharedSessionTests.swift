@@ -8,7 +8,7 @@ import Testing
 
 /// Two `leadlight serve` processes on one PostgreSQL, as behind a load balancer: a session made by one is known
 /// to the other, its CSRF token guards forms on both, and signing out on one ends it on both (issue 10).
-@Suite(.enabled(if: TestDatabase.available.contains(.postgres)))
+@Suite(.enabled(if: TestDatabase.available.contains(.postgres)), .takingTurns)
 struct SharedSessionTests {
     struct Answer {
         var status: UInt

@@ -8,7 +8,7 @@ import Testing
 
 /// Atomic batches: a server killed with SIGKILL while it writes a batch, restarted, and sent the same
 /// request again ends in exactly the state one successful request would have left (issue 3).
-@Suite struct OfferingCrashTests {
+@Suite(.takingTurns) struct OfferingCrashTests {
     private static func batch(version: Int) throws -> Data {
         let rows: [[String: Any]] = (0..<1000).map { index in
             [

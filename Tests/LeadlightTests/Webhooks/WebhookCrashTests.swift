@@ -7,7 +7,7 @@ import Testing
 /// At least once, across crashes and processes (issue 5): a server killed with SIGKILL mid-delivery delivers
 /// everything after a restart, with duplicates bounded by what was in flight; two workers on one PostgreSQL
 /// never send an event twice when nothing fails.
-@Suite struct WebhookCrashTests {
+@Suite(.takingTurns) struct WebhookCrashTests {
     /// A workspace with an endpoint for every event at `url`, and `count` lead events queued for it.
     private static func queue(_ count: Int, to url: String, in location: DatabaseLocation) async throws -> Set<String> {
         try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
@@ -51,9 +51,11 @@ import Testing
             receiver.answer(.init(status: .ok, delay: .milliseconds(20)))
             let events = try await Self.queue(400, to: receiver.url, in: location)
             let concurrency = 16
+            // a 5 s claim lease: longer than any attempt takes on a busy machine (so only the kill makes a
+            // duplicate), short enough that the restarted server soon takes over what the killed one held
             let environment = [
                 "LEADLIGHT_DATABASE_URL": Self.url(of: location), "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE": "1",
-                "LEADLIGHT_WEBHOOKS_POLL_INTERVAL": "0.05", "LEADLIGHT_WEBHOOKS_CLAIM_LEASE": "1",
+                "LEADLIGHT_WEBHOOKS_POLL_INTERVAL": "0.05", "LEADLIGHT_WEBHOOKS_CLAIM_LEASE": "5",
                 "LEADLIGHT_WEBHOOKS_CONCURRENCY": "\(concurrency)",
             ]
             let first = try await ServerProcess.start(environment: environment)

@@ -7,7 +7,7 @@ import Testing
 
 /// On PostgreSQL a worker in another process (`leadlight worker` beside `leadlight serve`) hears of new deliveries
 /// at commit through `NOTIFY`, instead of at its next poll.
-@Suite struct WebhookNotificationTests {
+@Suite(.takingTurns) struct WebhookNotificationTests {
     @Test(.enabled(if: TestDatabase.postgresURL != nil))
     func aWorkerInAnotherProcessStartsAtCommitNotAtItsNextPoll() async throws {
         try await TestDatabase.postgres.withFreshLocation { location in
@@ -34,7 +34,8 @@ import Testing
                         let started = ContinuousClock.now
                         _ = try await client.create("/api/v1/leads", ["name": "Heard"], idKey: "leadId", key: key)
                         #expect(try await receiver.waitForArrivals(1, timeout: .seconds(10)).count == 1)
-                        #expect(ContinuousClock.now - started < .seconds(5), "woken by NOTIFY, not the 120 s poll")
+                        // well under the 120 s poll, with room for a loaded machine
+                        #expect(ContinuousClock.now - started < .seconds(30), "woken by NOTIFY, not the 120 s poll")
                     }
                     running.cancel()
                     _ = try? await running.value

@@ -13,7 +13,8 @@ func fastWebhooks(_ configuration: inout LeadlightConfiguration) {
     // 3 s, not 1: on CI's two busy cores an attempt could outlive 1 s and be sent again (at least once is
     // allowed, but these tests count arrivals); the timeout test sets its own 1 s
     configuration.webhooks.timeout = .seconds(3)
-    configuration.webhooks.claimLease = .seconds(3)
+    // longer than any attempt, or a slow attempt still in flight could be claimed and sent a second time
+    configuration.webhooks.claimLease = .seconds(10)
     configuration.webhooks.retrySchedule = WebhookRetrySchedule(
         waits: [.milliseconds(300), .milliseconds(600), .milliseconds(1200)], jitter: 0.2
     )
