@@ -50,12 +50,18 @@ struct DashboardPages: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
+    /// `<option>` elements, escaped, to place in a page with `{{{…}}}` where many controls share them.
+    func options(_ options: [FormField.Option]) -> String {
+        self.library.render(["options": Self.tree(of: options)], withTemplate: "options") ?? ""
+    }
+
     /// The view model as dictionaries, arrays and plain values, read by reflection once. swift-mustache looks
     /// each `{{name}}` up with a fresh `Mirror` of every value on its context stack, which made the pipeline
     /// board (350 cards, 7 options each) take 190 ms; a dictionary lookup is cheap. A nil optional is left out,
-    /// so a lookup goes on to the enclosing values exactly as it did on the struct.
+    /// so a lookup goes on to the enclosing values exactly as it did on the struct. A value that answers
+    /// lookups itself (`MustacheParent`) is kept as it is.
     static func tree(of value: Any) -> Any {
-        if value is String || value is Int || value is Bool { return value }
+        if value is String || value is Int || value is Bool || value is any MustacheParent { return value }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .struct, .class:

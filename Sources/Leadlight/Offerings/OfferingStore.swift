@@ -145,11 +145,7 @@ package struct OfferingStore: Sendable {
         }
         if let search = query.search {
             // LOWER(…) LIKE on both databases; the term's own %, _ and \ match literally.
-            let escaped = search.lowercased()
-                .replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_")
-            let pattern = "%\(escaped)%"
+            let pattern = SearchTerm(text: search).pattern
             select = select.where(
                 SQLQueryString(
                     """

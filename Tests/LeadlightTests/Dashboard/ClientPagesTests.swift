@@ -41,6 +41,13 @@ import Testing
                 let after = try await browser.get("/clients")
                 #expect(after.text.contains(#"data-testid="count-new">2<"#))
                 #expect(after.text.contains(#"data-testid="count-under-contract">1<"#))
+                // each card's control shows its own stage chosen, the others to move to
+                let card = try #require(after.text.range(of: #"<select id="stage-of-\#(ids[0])""#))
+                let control = after.text[card.lowerBound...].prefix(1_000)
+                let options = control[..<(control.range(of: "</select>")?.lowerBound ?? control.endIndex)]
+                #expect(options.contains(#"<option value="Under Contract" selected>Under Contract</option>"#))
+                #expect(options.components(separatedBy: "<option").count - 1 == BuyingStage.allCases.count)
+                #expect(options.components(separatedBy: " selected>").count - 1 == 1)
                 let bad = try await browser.post("/clients/\(ids[1])/stage", ["buyingStage": "Dreaming"])
                 #expect(bad.status == .badRequest)
                 #expect(bad.text.contains("buyingStage"))

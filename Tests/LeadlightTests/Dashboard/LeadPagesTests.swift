@@ -47,7 +47,7 @@ import Testing
             let key = workspace.apiKey.value
             try await app.test(.router) { client in
                 var ids: [String] = []
-                for index in 0..<(LeadPages.pageSize + 5) {
+                for index in 0..<(ListPaging.size + 5) {
                     ids.append(
                         try await client.create(
                             "/api/v1/leads", ["name": "Lead \(index)", "email": "lead\(index)@example.com"],

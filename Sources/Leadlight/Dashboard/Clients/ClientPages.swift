@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mustache
 import SQLKit
 
 /// The dashboard's clients: the pipeline board (a column per buying stage, in pipeline order, each card with a
@@ -30,12 +31,22 @@ struct ClientPages {
     // MARK: the board
 
     struct BoardPage: Sendable {
-        struct Card: Sendable {
+        /// A card is read by name rather than by reflection: the board shows up to 350 of them.
+        struct Card: Sendable, MustacheParent {
             var id: String
             var name: String
             var email: String
             var inStage: String
-            var stages: [FormField.Option]
+
+            func child(named name: String) -> Any? {
+                switch name {
+                case "id": self.id
+                case "name": self.name
+                case "email": self.email
+                case "inStage": self.inStage
+                default: nil  // looked up on the column and the page, as on any view model
+                }
+            }
         }
         struct Column: Sendable {
             var stage: String
@@ -44,6 +55,9 @@ struct ClientPages {
             var cards: [Card]
             var more: Int
             var hasMore: Bool
+            /// The `<option>`s of every card's stage control in this column, the column's stage selected:
+            /// the same for each card, so rendered once (by the escaping `options` template) and not per card.
+            var stageOptions: String
         }
 
         var layout: DashboardLayout
@@ -84,10 +98,10 @@ struct ClientPages {
                 cards: shown.map { client in
                     BoardPage.Card(
                         id: client.id.rawValue, name: client.name, email: client.email,
-                        inStage: OverviewController.age(now.timeIntervalSince(client.stageChangedAt)),
-                        stages: Self.stageOptions(selected: client.buyingStage))
+                        inStage: OverviewController.age(now.timeIntervalSince(client.stageChangedAt)))
                 },
-                more: count - shown.count, hasMore: count > shown.count)
+                more: count - shown.count, hasMore: count > shown.count,
+                stageOptions: self.pages.options(Self.stageOptions(selected: stage)))
         }
         let model = BoardPage(
             layout: signedIn.layout(.clients), q: q, columns: columns, total: perStage.values.reduce(0, +))

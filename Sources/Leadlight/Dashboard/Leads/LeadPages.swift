@@ -11,7 +11,6 @@ struct LeadPages {
 
     var leads: LeadOperations { LeadOperations(database: self.database, clock: self.clock) }
 
-    static let pageSize = 50
     /// A status change "for all that match" reaches this many leads at most, newest first.
     static let maxBulk = 10_000
 
@@ -47,11 +46,7 @@ struct LeadPages {
         var statusFilter: [FormField.Option]
         var statusChoices: [FormField.Option]
         var rows: [Row]
-        var total: Int
-        var first: Int
-        var last: Int
-        var newer: String?
-        var older: String?
+        var paging: ListPaging.Position
         var notice: String?
         var error: String?
         var archived: Bool
@@ -59,23 +54,22 @@ struct LeadPages {
 
     /// The filter of the inbox, from its query (`status`, `q`, `page`, `archived`); bad values are ignored.
     static func query(status: String?, q: String?, archived: String? = nil, page: String? = nil) -> (
-        query: LeadQuery, page: Int, q: String
+        query: LeadQuery, paging: ListPaging, q: String
     ) {
         var query = LeadQuery()
         query.status = status.flatMap(LeadStatus.init(rawValue:))
         let q = TextRules.trimmed(q ?? "")
         if !q.isEmpty, q.count <= 100 { query.search = SearchTerm(text: q) }
         query.archived = archived == "true"
-        let page = min(max(page.flatMap { Int($0) } ?? 1, 1), 10_000)
-        query.limit = Self.pageSize
-        query.offset = (page - 1) * Self.pageSize
-        return (query, page, q)
+        let paging = ListPaging(page)
+        (query.limit, query.offset) = (paging.limit, paging.offset)
+        return (query, paging, q)
     }
 
     func inbox(_ request: Request, context: APIContext) async throws -> Response {
         let signedIn = try context.signedIn
         let parameters = request.uri.queryParameters
-        let (query, page, q) = Self.query(
+        let (query, paging, q) = Self.query(
             status: parameters.get("status"), q: parameters.get("q"), archived: parameters.get("archived"),
             page: parameters.get("page"))
         let (leads, total) = try await LeadStore(database: self.database.sql).list(query, in: signedIn.workspaceID)
@@ -98,9 +92,7 @@ struct LeadPages {
                     source: lead.source, status: lead.status.rawValue,
                     received: DashboardFormat.when(lead.createdAt, in: zone))
             },
-            total: total, first: leads.isEmpty ? 0 : query.offset + 1, last: query.offset + leads.count,
-            newer: page > 1 ? link(page - 1) : nil,
-            older: query.offset + leads.count < total ? link(page + 1) : nil,
+            paging: paging.position(shown: leads.count, of: total, link: link),
             notice: changed.map { $0 == 1 ? "1 lead changed." : "\($0) leads changed." },
             error: parameters.get("error") == "none-selected" ? "Select at least one lead first." : nil,
             archived: query.archived
@@ -126,7 +118,7 @@ struct LeadPages {
             ids = try await LeadStore(database: self.database.sql).ids(
                 matching: filter, in: signedIn.workspaceID, limit: Self.maxBulk)
         } else {
-            ids = form.all("ids").prefix(Self.pageSize * 4).map(Lead.ID.init(rawValue:))
+            ids = form.all("ids").prefix(ListPaging.size * 4).map(Lead.ID.init(rawValue:))
         }
         guard !ids.isEmpty else {
             back.queryItems = (back.queryItems ?? []) + [URLQueryItem(name: "error", value: "none-selected")]

@@ -11,8 +11,6 @@ struct ListingPages {
 
     var listings: ListingOperations { ListingOperations(database: self.database, clock: self.clock) }
 
-    static let pageSize = 50
-
     func addRoutes(to group: RouterGroup<APIContext>) {
         group.get("listings", use: self.list)
         group.get("listings/new", use: self.newListing)
@@ -40,11 +38,7 @@ struct ListingPages {
         var q: String
         var statusFilter: [FormField.Option]
         var rows: [Row]
-        var total: Int
-        var first: Int
-        var last: Int
-        var newer: String?
-        var older: String?
+        var paging: ListPaging.Position
         var archived: Bool
     }
 
@@ -56,9 +50,8 @@ struct ListingPages {
         let q = TextRules.trimmed(parameters.get("q") ?? "")
         if !q.isEmpty, q.count <= 100 { query.address = q }
         query.archived = parameters.get("archived") == "true"
-        let page = min(max(parameters.get("page").flatMap { Int($0) } ?? 1, 1), 10_000)
-        query.limit = Self.pageSize
-        query.offset = (page - 1) * Self.pageSize
+        let paging = ListPaging(parameters.get("page"))
+        (query.limit, query.offset) = (paging.limit, paging.offset)
         let (listings, total) = try await ListingStore(database: self.database.sql).list(
             query, in: signedIn.workspaceID)
         let currency = signedIn.workspace.currency
@@ -78,9 +71,7 @@ struct ListingPages {
                     bathrooms: listing.bathroomTenths.map(Self.bathrooms) ?? "–",
                     sqft: listing.sqft.map { $0.formatted() } ?? "–", status: listing.status.rawValue)
             },
-            total: total, first: listings.isEmpty ? 0 : query.offset + 1, last: query.offset + listings.count,
-            newer: page > 1 ? link(page - 1) : nil,
-            older: query.offset + listings.count < total ? link(page + 1) : nil, archived: query.archived)
+            paging: paging.position(shown: listings.count, of: total, link: link), archived: query.archived)
         return self.pages.render("listings", model)
     }
 

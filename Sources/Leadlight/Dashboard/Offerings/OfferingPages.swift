@@ -11,8 +11,6 @@ struct OfferingPages {
 
     var offerings: OfferingOperations { OfferingOperations(database: self.database, clock: self.clock) }
 
-    static let pageSize = 50
-
     func addRoutes(to group: RouterGroup<APIContext>) {
         group.get("offerings", use: self.list)
         group.get("offerings/new", use: self.newOffering)
@@ -40,11 +38,7 @@ struct OfferingPages {
         var typeFilter: [FormField.Option]
         var activeFilter: [FormField.Option]
         var rows: [Row]
-        var total: Int
-        var first: Int
-        var last: Int
-        var newer: String?
-        var older: String?
+        var paging: ListPaging.Position
         var notice: String?
     }
 
@@ -57,9 +51,8 @@ struct OfferingPages {
         query.active = active == "true" ? true : active == "false" ? false : nil
         let q = TextRules.trimmed(parameters.get("q") ?? "")
         if !q.isEmpty, q.count <= 100 { query.search = q }
-        let page = min(max(parameters.get("page").flatMap { Int($0) } ?? 1, 1), 10_000)
-        query.limit = Self.pageSize
-        query.offset = (page - 1) * Self.pageSize
+        let paging = ListPaging(parameters.get("page"))
+        (query.limit, query.offset) = (paging.limit, paging.offset)
         let (offerings, total) = try await OfferingStore(database: self.database.sql).list(
             query, in: signedIn.workspaceID)
         let link = DashboardFormat.pageLink(
@@ -81,9 +74,7 @@ struct OfferingPages {
                     price: offering.price.map { DashboardFormat.money($0, offering.currency) } ?? "–",
                     stock: offering.stockQty.map(String.init) ?? "–", active: offering.active)
             },
-            total: total, first: offerings.isEmpty ? 0 : query.offset + 1, last: query.offset + offerings.count,
-            newer: page > 1 ? link(page - 1) : nil,
-            older: query.offset + offerings.count < total ? link(page + 1) : nil,
+            paging: paging.position(shown: offerings.count, of: total, link: link),
             notice: parameters.get("deleted") != nil ? "The offering was deleted." : nil)
         return self.pages.render("offerings", model)
     }

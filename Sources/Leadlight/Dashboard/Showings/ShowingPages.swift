@@ -10,8 +10,6 @@ struct ShowingPages {
     let clock: WallClock
     let pages: DashboardPages
 
-    static let pageSize = 50
-
     func addRoutes(to group: RouterGroup<APIContext>) {
         group.get("showings", use: self.list)
         group.post("showings/{id}/status", use: self.changeStatus)
@@ -94,11 +92,7 @@ struct ShowingPages {
         var layout: DashboardLayout
         var statusFilter: [FormField.Option]
         var showings: [Row]
-        var total: Int
-        var first: Int
-        var last: Int
-        var newer: String?
-        var older: String?
+        var paging: ListPaging.Position
         var back: String
     }
 
@@ -107,9 +101,8 @@ struct ShowingPages {
         let parameters = request.uri.queryParameters
         var filter = Filter()
         filter.status = parameters.get("status").flatMap(ShowingStatus.init(rawValue:))
-        let page = min(max(parameters.get("page").flatMap { Int($0) } ?? 1, 1), 10_000)
-        filter.limit = Self.pageSize
-        filter.offset = (page - 1) * Self.pageSize
+        let paging = ListPaging(parameters.get("page"))
+        (filter.limit, filter.offset) = (paging.limit, paging.offset)
         let (rows, total) = try await Self.rows(filter, in: signedIn.workspace, database: self.database.sql)
         let link = DashboardFormat.pageLink("/showings", [("status", filter.status?.rawValue)])
         let model = ListPage(
@@ -118,9 +111,8 @@ struct ShowingPages {
                 + ShowingStatus.allCases.map {
                     .init(value: $0.rawValue, text: $0.rawValue.capitalized, selected: $0 == filter.status)
                 },
-            showings: rows, total: total, first: rows.isEmpty ? 0 : filter.offset + 1, last: filter.offset + rows.count,
-            newer: page > 1 ? link(page - 1) : nil, older: filter.offset + rows.count < total ? link(page + 1) : nil,
-            back: link(page))
+            showings: rows, paging: paging.position(shown: rows.count, of: total, link: link),
+            back: link(paging.number))
         return self.pages.render("showings", model)
     }
 

@@ -41,7 +41,7 @@
     var card = event.target.closest ? event.target.closest(".client-card") : null;
     if (!card) { return; }
     dragged = card;
-    event.dataTransfer.setData("text/plain", card.getAttribute("data-client"));
+    event.dataTransfer.setData("text/plain", card.id);
   });
   document.addEventListener("dragover", function (event) {
     var column = dragged && event.target.closest ? event.target.closest(".column[data-stage]") : null;
