@@ -1,14 +1,17 @@
-/// Which page of a dashboard list is shown: `?page=` from 1 to 10,000 (anything else is page 1), 50 rows a page;
-/// and, once the rows are read, where they sit in the whole list, with links to the pages either side.
+/// Which page of a dashboard list is shown: `?page=` from 1 to 10,000 (anything else is page 1), 50 rows a page
+/// unless the list says otherwise; and, once the rows are read, where they sit in the whole list, with links to
+/// the pages either side.
 struct ListPaging: Sendable {
     static let size = 50
 
     let number: Int
-    var limit: Int { Self.size }
-    var offset: Int { (self.number - 1) * Self.size }
+    /// Rows a page.
+    let limit: Int
+    var offset: Int { (self.number - 1) * self.limit }
 
-    init(_ page: String?) {
+    init(_ page: String?, size: Int = Self.size) {
         self.number = min(max(page.flatMap { Int($0) } ?? 1, 1), 10_000)
+        self.limit = size
     }
 
     /// What a list's count line and pager show: `51–100 of 230`, and the Newer / Older links.

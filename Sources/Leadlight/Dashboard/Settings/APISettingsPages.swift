@@ -254,9 +254,7 @@ struct APISettingsPages {
         var secret: String?
         var notice: String?
         var deliveries: [Delivery]
-        var total: Int
-        var newer: String?
-        var older: String?
+        var paging: ListPaging.Position
     }
 
     static let deliveriesPerPage = 25
@@ -272,20 +270,20 @@ struct APISettingsPages {
             case "disabled": "Disabled: no event is delivered until it is enabled again."
             default: nil
             }
-        let page = min(max(parameters.get("page").flatMap { Int($0) } ?? 1, 1), 10_000)
-        return try await self.endpointPage(id, context: context, notice: notice, page: page)
+        return try await self.endpointPage(
+            id, context: context, notice: notice,
+            paging: ListPaging(parameters.get("page"), size: Self.deliveriesPerPage))
     }
 
     private func endpointPage(
         _ id: WebhookEndpoint.ID, context: APIContext, secret: WebhookSecret? = nil, notice: String? = nil,
-        page: Int = 1, status: HTTPResponse.Status = .ok
+        paging: ListPaging = ListPaging(nil, size: Self.deliveriesPerPage), status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let signedIn = try context.signedIn
         let zone = signedIn.workspace.zone
         let endpoint = try await self.endpoints.find(id, in: signedIn.workspaceID)
         var query = try WebhookDeliveryQuery(validating: [:])
-        query.limit = Self.deliveriesPerPage
-        query.offset = (page - 1) * Self.deliveriesPerPage
+        (query.limit, query.offset) = (paging.limit, paging.offset)
         let log = try await self.endpoints.deliveries(of: endpoint.id, in: signedIn.workspaceID, query: query)
         let link = DashboardFormat.pageLink("/settings/api/webhooks/\(endpoint.id.rawValue)", [])
         let model = EndpointPage(
@@ -306,8 +304,7 @@ struct APISettingsPages {
                     excerpt: last?.responseExcerpt.map { String($0.prefix(200)) }, error: last?.error,
                     created: DashboardFormat.when(delivery.createdAt, in: zone))
             },
-            total: log.total, newer: page > 1 ? link(page - 1) : nil,
-            older: query.offset + log.deliveries.count < log.total ? link(page + 1) : nil)
+            paging: paging.position(shown: log.deliveries.count, of: log.total, link: link))
         return self.pages.render("settings-webhook", model, status: status)
     }
 
