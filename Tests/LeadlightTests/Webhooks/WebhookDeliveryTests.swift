@@ -52,11 +52,10 @@ import Testing
                 for (position, attempt) in log.dropLast().enumerated() {
                     #expect(attempt["statusCode"] == nil)
                     #expect(attempt["error"] as? String == "could not deliver: connection refused")
-                    let ended = try #require(time(attempt["startedAt"]))
-                        .addingTimeInterval(Double(try #require(attempt["latencyMs"] as? Int)) / 1000)
+                    let attemptEnded = try #require(ended(attempt))
                     let nextRetry = try #require(time(attempt["nextRetryAt"]))
                     let wait = Double(waits[position] / .milliseconds(1)) / 1000
-                    let scheduled = nextRetry.timeIntervalSince(ended)
+                    let scheduled = nextRetry.timeIntervalSince(attemptEnded)
                     #expect(
                         scheduled >= wait * 0.8 - 0.002 && scheduled <= wait * 1.2 + 0.002,
                         "wait \(position + 1): \(scheduled) s")
@@ -233,9 +232,7 @@ import Testing
             let log = try #require(delivery["attemptLog"] as? [[String: Any]])
             #expect(log.count >= 2, "it was retried while failing: \(log)")
             let firstStarted = try #require(time(log.first?["startedAt"]))
-            let last = try #require(log.last)
-            let lastEnded = try #require(time(last["startedAt"]))
-                .addingTimeInterval(Double(try #require(last["latencyMs"] as? Int)) / 1000)
+            let lastEnded = try #require(log.last.flatMap(ended))
             #expect(lastEnded.timeIntervalSince(firstStarted) >= 3 - 0.01, "disabled after \(log.count) attempts")
             #expect(log.allSatisfy { $0["statusCode"] as? Int == 500 })
         }

@@ -110,3 +110,9 @@ func time(_ value: Any?) -> Date? {
     guard let text = value as? String else { return nil }
     return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
 }
+
+/// When an attempt of a delivery's `attemptLog` ended: its start plus its latency.
+func ended(_ attempt: [String: Any]) -> Date? {
+    guard let started = time(attempt["startedAt"]), let latency = attempt["latencyMs"] as? Int else { return nil }
+    return started.addingTimeInterval(Double(latency) / 1000)
+}
