@@ -96,6 +96,19 @@ private func addDashboard(
     router.get("static/app.js") { _, _ in
         DashboardPages.asset(pages.script, type: "text/javascript; charset=utf-8")
     }
+    router.get("static/site.css") { _, _ in
+        DashboardPages.asset(pages.siteStylesheet, type: "text/css; charset=utf-8")
+    }
+    let site = router.group("a/:agentID")
+        .add(middleware: PublicSiteHeadersMiddleware())
+        .add(middleware: PublicSiteErrorMiddleware(pages: pages))
+        .add(middleware: PublicSiteOriginMiddleware())
+    PublicSitePages(
+        database: database, clock: clock, pages: pages, configuration: configuration.publicSite,
+        secrets: ServerSecrets(database: database.sql), limiter: limiter,
+        mailer: configuration.publicSite.mail.mailer(),
+        secureCookies: configuration.secureCookies
+    ).addRoutes(to: site)
     let dashboard = router.group()
         .add(middleware: DashboardSecurityHeadersMiddleware())
         .add(middleware: DashboardErrorMiddleware(pages: pages))

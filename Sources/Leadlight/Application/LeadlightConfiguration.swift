@@ -21,6 +21,8 @@ package struct LeadlightConfiguration: Sendable {
     /// How long list answers and API keys read from the database are reused from memory at most. This process's
     /// own writes show at once; another process's (a second server, the CLI) within this window. Zero: off.
     package var readCacheWindow: Duration = .seconds(1)
+    /// The agents' public sites: their forms' limits, and how their emails go out.
+    package var publicSite = PublicSiteConfiguration()
 
     /// A setting in the environment that cannot be used, named so the operator can fix it.
     package struct InvalidSetting: Error, CustomStringConvertible {
@@ -95,6 +97,40 @@ package struct LeadlightConfiguration: Sendable {
         }
         if let poll = environment["LEADLIGHT_WEBHOOKS_POLL_INTERVAL"] {
             self.webhooks.pollInterval = try Self.seconds(poll, name: "LEADLIGHT_WEBHOOKS_POLL_INTERVAL", in: 0.01...60)
+        }
+        try self.readPublicSite(environment)
+    }
+
+    private mutating func readPublicSite(_ environment: [String: String]) throws {
+        if let url = environment["LEADLIGHT_PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
+            else {
+                throw InvalidSetting(
+                    name: "LEADLIGHT_PUBLIC_URL", value: url,
+                    expected: "an http or https address, like https://crm.example.com")
+            }
+            self.publicSite.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let seconds = environment["LEADLIGHT_FORM_MIN_SECONDS"] {
+            let duration = try Self.seconds(seconds, name: "LEADLIGHT_FORM_MIN_SECONDS", in: 0...600)
+            self.publicSite.minimumFillTime =
+                Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        if let limit = environment["LEADLIGHT_FORM_LIMIT_PER_ADDRESS"] {
+            self.publicSite.submissionsPerAddress = try Self.integer(
+                limit, name: "LEADLIGHT_FORM_LIMIT_PER_ADDRESS", in: 1...10_000_000)
+        }
+        if let limit = environment["LEADLIGHT_FORM_LIMIT_PER_AGENT"] {
+            self.publicSite.submissionsPerAgent = try Self.integer(
+                limit, name: "LEADLIGHT_FORM_LIMIT_PER_AGENT", in: 1...10_000_000)
+        }
+        if let from = environment["LEADLIGHT_MAIL_FROM"], !from.isEmpty { self.publicSite.mail.from = from }
+        if let folder = environment["LEADLIGHT_MAIL_DIR"], !folder.isEmpty { self.publicSite.mail.folder = folder }
+        if let token = environment["LEADLIGHT_POSTMARK_TOKEN"], !token.isEmpty {
+            self.publicSite.mail.postmarkToken = token
+        }
+        if let url = environment["LEADLIGHT_POSTMARK_BASE_URL"], !url.isEmpty {
+            self.publicSite.mail.postmarkBaseURL = url
         }
     }
 

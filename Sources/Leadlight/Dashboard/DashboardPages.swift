@@ -11,29 +11,34 @@ extension Optional: OptionalValue {
     fileprivate var wrapped: Any? { self.map { $0 } }
 }
 
-/// The dashboard's templates (`Resources/Dashboard/templates`, swift-mustache: `{{value}}` is HTML-escaped) and
-/// its stylesheet and script, loaded once at start-up. A page is a template and one typed view model.
+/// The server's HTML: the dashboard's templates (`Resources/Dashboard/templates`) and the public site's
+/// (`Resources/PublicSite/templates`, named `site-…`), in one library so both share partials such as `field`
+/// (swift-mustache: `{{value}}` is HTML-escaped), and their stylesheets and the dashboard's script, loaded
+/// once at start-up. A page is a template and one typed view model.
 struct DashboardPages: Sendable {
     let library: MustacheLibrary
     let stylesheet: ByteBuffer
     let script: ByteBuffer
+    let siteStylesheet: ByteBuffer
 
     /// Reads every `*.mustache` under the templates folder; a template that does not parse stops the server at
     /// start-up, naming the file, rather than failing a page later.
     init() throws {
-        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Dashboard") else {
-            throw MissingResource(name: "Dashboard")
-        }
+        guard let resources = Bundle.module.resourceURL else { throw MissingResource(name: "Dashboard") }
+        let root = resources.appendingPathComponent("Dashboard")
+        let site = resources.appendingPathComponent("PublicSite")
         var library = MustacheLibrary()
-        let templates = root.appendingPathComponent("templates")
-        for name in try FileManager.default.contentsOfDirectory(atPath: templates.path).sorted()
-        where name.hasSuffix(".mustache") {
-            let text = try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)
-            try library.register(text, named: String(name.dropLast(".mustache".count)))
+        for templates in [root, site].map({ $0.appendingPathComponent("templates") }) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: templates.path).sorted()
+            where name.hasSuffix(".mustache") {
+                let text = try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)
+                try library.register(text, named: String(name.dropLast(".mustache".count)))
+            }
         }
         self.library = library
         self.stylesheet = ByteBuffer(data: try Data(contentsOf: root.appendingPathComponent("static/app.css")))
         self.script = ByteBuffer(data: try Data(contentsOf: root.appendingPathComponent("static/app.js")))
+        self.siteStylesheet = ByteBuffer(data: try Data(contentsOf: site.appendingPathComponent("static/site.css")))
     }
 
     struct MissingResource: Error, CustomStringConvertible {

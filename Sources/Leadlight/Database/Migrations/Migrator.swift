@@ -26,6 +26,7 @@ package struct Migrator: Sendable {
         CreateNotesAndTimeline(),
         CreateDashboardSessions(),
         AddAPIKeyExpiry(),
+        CreatePublicSite(),
     ]
 
     let database: LeadlightDatabase
