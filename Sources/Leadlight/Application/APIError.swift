@@ -96,6 +96,9 @@ extension APIError {
                 : .conflict("Another offering already has the externalId \(taken.value).", code: "external_id_taken")
         case let taken as UserStore.EmailTaken:
             self = .conflict("The email \(taken.email) already has a login.", code: "email_taken")
+        case is DashboardForm.MalformedMultipart:
+            self = APIError(
+                status: .badRequest, code: "malformed_form", message: "The form's multipart body could not be read.")
         case is NIOTooManyBytesError:
             self = .payloadTooLarge(limit: nil)
         case let error as HTTPError:

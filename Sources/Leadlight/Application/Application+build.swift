@@ -99,7 +99,7 @@ private func addDashboard(
     router.get("static/site.css") { _, _ in
         DashboardPages.asset(pages.siteStylesheet, type: "text/css; charset=utf-8")
     }
-    let site = router.group("a/:agentID")
+    let site = router.group("a/{agentID}")
         .add(middleware: PublicSiteHeadersMiddleware())
         .add(middleware: PublicSiteErrorMiddleware(pages: pages))
         .add(middleware: PublicSiteOriginMiddleware())
@@ -128,6 +128,7 @@ private func addDashboard(
     WorkspaceSettingsPages(
         database: database, clock: clock, pages: pages, hasher: PasswordHasher(cost: configuration.passwordHashCost)
     ).addRoutes(to: signedIn)
+    PublicSiteSettingsPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
     APISettingsPages(
         database: database, clock: clock, pages: pages,
         policy: WebhookTargetPolicy(allowPrivate: configuration.webhooks.allowPrivateTargets)

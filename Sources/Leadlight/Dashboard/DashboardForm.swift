@@ -1,9 +1,84 @@
 import Foundation
+import MultipartKit
 import NIOCore
+import NIOFoundationCompat
 
-/// A form body (`application/x-www-form-urlencoded`): each name's values in order (checkboxes repeat a name).
+/// A form body: each name's values in order (checkboxes repeat a name), from `application/x-www-form-urlencoded`
+/// or, for a form with a file, `multipart/form-data` (then each file's name, type and bytes too).
 struct DashboardForm: Sendable {
     private var values: [String: [String]] = [:]
+    /// The files of a multipart form, by field name; a file input left empty sends none.
+    private(set) var files: [String: UploadedFile] = [:]
+
+    /// A file a form sent.
+    struct UploadedFile: Sendable, Equatable {
+        var fileName: String
+        var contentType: String?
+        var content: Data
+    }
+
+    /// A multipart body that does not parse: answered as a bad request, nothing changed.
+    struct MalformedMultipart: Error {}
+
+    /// Reads the body as its `Content-Type` says.
+    init(_ body: ByteBuffer, contentType: String?) throws {
+        guard let contentType, let boundary = Self.multipartBoundary(contentType) else {
+            self.init(body)
+            return
+        }
+        try self.init(multipart: body, boundary: boundary)
+    }
+
+    private static func multipartBoundary(_ contentType: String) -> String? {
+        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
+        for part in parts.dropFirst() where part.lowercased().hasPrefix("boundary=") {
+            let value = part.dropFirst("boundary=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            return (1...70).contains(value.utf8.count) ? value : nil
+        }
+        return nil
+    }
+
+    private init(multipart body: ByteBuffer, boundary: String) throws {
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [(headers: [String: String], body: ByteBuffer)] = []
+        var headers: [String: String] = [:]
+        var content = ByteBuffer()
+        parser.onHeader = { name, value in headers[name.lowercased()] = value }
+        parser.onBody = { chunk in content.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append((headers, content))
+            headers = [:]
+            content = ByteBuffer()
+        }
+        do { try parser.execute(body) } catch { throw MalformedMultipart() }
+        for part in parts {
+            guard let disposition = part.headers["content-disposition"],
+                let name = Self.parameter("name", of: disposition)
+            else { continue }
+            if let fileName = Self.parameter("filename", of: disposition) {
+                guard part.body.readableBytes > 0 || !fileName.isEmpty else { continue }  // no file chosen
+                self.files[name] = UploadedFile(
+                    fileName: fileName, contentType: part.headers["content-type"], content: Data(buffer: part.body))
+            } else {
+                self.values[name, default: []].append(String(buffer: part.body))
+            }
+        }
+    }
+
+    /// `name="value"` of a `Content-Disposition` header.
+    private static func parameter(_ name: String, of header: String) -> String? {
+        for piece in header.split(separator: ";").dropFirst() {
+            let pair = piece.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0].lowercased() == name else { continue }
+            var value = pair[1]
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
+            return value
+        }
+        return nil
+    }
 
     init(_ body: ByteBuffer) {
         for pair in String(buffer: body).split(separator: "&") {

@@ -97,7 +97,9 @@ extension DashboardForm {
     /// The request's form body (the form guard has read it already, within the body limit).
     init(request: Request, context: APIContext) async throws {
         var request = request
-        self.init(try await request.collectBody(upTo: context.maxRequestBodyBytes))
+        try self.init(
+            try await request.collectBody(upTo: context.maxRequestBodyBytes), contentType: request.headers[.contentType]
+        )
     }
 }
 

@@ -127,7 +127,7 @@ struct DashboardFormGuardMiddleware: RouterMiddleware {
         var request = request
         let body = try await request.collectBody(upTo: context.maxRequestBodyBytes)
         if let session = context.session {
-            let form = DashboardForm(body)
+            let form = try DashboardForm(body, contentType: request.headers[.contentType])
             guard let sent = form["_csrf"], Self.constantTimeEqual(sent, session.csrfToken) else {
                 throw HTTPError(
                     .forbidden, message: "This form has expired or was not sent from this page. Go back and try again.")

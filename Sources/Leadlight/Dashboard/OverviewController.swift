@@ -44,6 +44,9 @@ struct OverviewController {
         var stages: [Stage]
         var showings: [UpcomingShowing]
         var events: [RecentEvent]
+        /// Bot submissions the public site caught (and stored nothing of).
+        var botsCaught: Int
+        var publicPath: String
     }
 
     func show(_ request: Request, context: APIContext) async throws -> Response {
@@ -132,7 +135,9 @@ struct OverviewController {
                     label: Self.label(of: try row.decode(column: "data", as: String.self)),
                     when: Date(millisecondsSince1970: try row.decode(column: "occurred_at", as: Int64.self))
                         .formatted(format))
-            }
+            },
+            botsCaught: try await PublicProfileStore(database: self.database.sql).find(workspace.id)?.botsCaught ?? 0,
+            publicPath: "/a/\(workspace.agentID.rawValue)"
         )
         return self.pages.render("overview", page)
     }

@@ -29,8 +29,8 @@ struct PublicSitePages {
         group.get(use: self.agentPage)
         group.post("contact", use: self.contact)
         group.get("listings", use: self.listings)
-        group.get("listings/:listingID", use: self.listingPage)
-        group.post("listings/:listingID/showings", use: self.requestShowing)
+        group.get("listings/{listingID}", use: self.listingPage)
+        group.post("listings/{listingID}/showings", use: self.requestShowing)
         group.get("signup", use: self.signUpPage)
         group.post("signup", use: self.signUp)
         group.get("signup/confirm", use: self.confirmPage)
@@ -39,7 +39,7 @@ struct PublicSitePages {
         group.post("guide", use: self.requestGuide)
         group.get("guide/file", use: self.guideFile)
         group.get("photo", use: self.photo)
-        group.get("thanks/:form", use: self.thanks)
+        group.get("thanks/{form}", use: self.thanks)
     }
 
     // MARK: - The site and its frame
@@ -206,6 +206,7 @@ struct PublicSitePages {
         var site: SiteLayout
         var about: [String]
         var listings: [ListingCard]
+        var hasListings: Bool
         var moreListings: Bool
         var contact: SiteForm
     }
@@ -226,7 +227,8 @@ struct PublicSitePages {
         let model = AgentPage(
             site: SiteLayout(site),
             about: (site.profile.about ?? "").split(separator: "\n", omittingEmptySubsequences: true).map(String.init),
-            listings: listings.map { ListingCard($0, site) }, moreListings: total > listings.count,
+            listings: listings.map { ListingCard($0, site) }, hasListings: !listings.isEmpty,
+            moreListings: total > listings.count,
             contact: SiteForm(
                 action: "\(site.path)/contact", token: issued.token,
                 fields: Self.contactFields(form, errors, site), errors: errors.general, notice: notice,
@@ -287,6 +289,7 @@ struct PublicSitePages {
         var address: String
         var price: String
         var facts: [String]
+        var hasFacts: Bool
         var description: [String]
 
         init(_ listing: Listing, _ site: Site) {
@@ -301,6 +304,7 @@ struct PublicSitePages {
             }
             if let sqft = listing.sqft { facts.append("\(sqft.formatted(.number.grouping(.automatic))) sq ft") }
             self.facts = facts
+            self.hasFacts = !facts.isEmpty
             self.description = (listing.description ?? "").split(separator: "\n").map(String.init)
         }
     }

@@ -47,12 +47,19 @@ struct DashboardClient {
     mutating func post(_ path: String, pairs: [(String, String)], headers extra: HTTPFields = [:]) async throws
         -> TestResponse
     {
-        var headers = self.headers()
-        headers[.contentType] = "application/x-www-form-urlencoded"
-        for field in extra { headers[field.name] = field.value }
         let body = pairs.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
-        let response = try await self.client.execute(
-            uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+        return try await self.send(
+            path, body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded", headers: extra)
+    }
+
+    /// A POST of `body` as `contentType`, with the session cookie.
+    mutating func send(_ path: String, body: ByteBuffer, contentType: String, headers extra: HTTPFields = [:])
+        async throws -> TestResponse
+    {
+        var headers = self.headers()
+        headers[.contentType] = contentType
+        for field in extra { headers[field.name] = field.value }
+        let response = try await self.client.execute(uri: path, method: .post, headers: headers, body: body)
         self.remember(response)
         return response
     }

@@ -77,6 +77,7 @@ struct APISettingsPages {
     static func tabs(_ current: String) -> [DashboardLayout.Link] {
         [
             .init(text: "Workspace", href: "/settings", current: current == "workspace"),
+            .init(text: "Public site", href: "/settings/public-site", current: current == "public-site"),
             .init(text: "API", href: "/settings/api", current: current == "api"),
         ]
     }
