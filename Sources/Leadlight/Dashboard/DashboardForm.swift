@@ -1,5 +1,4 @@
 import Foundation
-import MultipartKit
 import NIOCore
 import NIOFoundationCompat
 
@@ -20,64 +19,32 @@ struct DashboardForm: Sendable {
     /// A multipart body that does not parse: answered as a bad request, nothing changed.
     struct MalformedMultipart: Error {}
 
+    private init() {}
+
     /// Reads the body as its `Content-Type` says.
     init(_ body: ByteBuffer, contentType: String?) throws {
-        guard let contentType, let boundary = Self.multipartBoundary(contentType) else {
+        guard let contentType, let boundary = MIMEMultipart.boundary(of: contentType, subtype: "form-data") else {
             self.init(body)
             return
         }
-        try self.init(multipart: body, boundary: boundary)
-    }
-
-    private static func multipartBoundary(_ contentType: String) -> String? {
-        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
-        for part in parts.dropFirst() where part.lowercased().hasPrefix("boundary=") {
-            let value = part.dropFirst("boundary=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            return (1...70).contains(value.utf8.count) ? value : nil
-        }
-        return nil
-    }
-
-    private init(multipart body: ByteBuffer, boundary: String) throws {
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [(headers: [String: String], body: ByteBuffer)] = []
-        var headers: [String: String] = [:]
-        var content = ByteBuffer()
-        parser.onHeader = { name, value in headers[name.lowercased()] = value }
-        parser.onBody = { chunk in content.writeBuffer(&chunk) }
-        parser.onPartComplete = {
-            parts.append((headers, content))
-            headers = [:]
-            content = ByteBuffer()
-        }
-        do { try parser.execute(body) } catch { throw MalformedMultipart() }
+        let parts: [MIMEPart]
+        do {
+            parts = try MIMEMultipart.parts(
+                of: ArraySlice(body.readableBytesView), boundary: boundary, strictHeaders: true)
+        } catch { throw MalformedMultipart() }
+        self.init()
         for part in parts {
-            guard let disposition = part.headers["content-disposition"],
-                let name = Self.parameter("name", of: disposition)
+            guard let disposition = part.headers["content-disposition"].map(MIMEHeaderValue.init),
+                disposition.value == "form-data", let name = disposition["name"]
             else { continue }
-            if let fileName = Self.parameter("filename", of: disposition) {
-                guard part.body.readableBytes > 0 || !fileName.isEmpty else { continue }  // no file chosen
+            if let fileName = disposition["filename"] {
+                guard !part.content.isEmpty || !fileName.isEmpty else { continue }  // no file chosen
                 self.files[name] = UploadedFile(
-                    fileName: fileName, contentType: part.headers["content-type"], content: Data(buffer: part.body))
+                    fileName: fileName, contentType: part.headers["content-type"], content: Data(part.content))
             } else {
-                self.values[name, default: []].append(String(buffer: part.body))
+                self.values[name, default: []].append(String(decoding: part.content, as: UTF8.self))
             }
         }
-    }
-
-    /// `name="value"` of a `Content-Disposition` header.
-    private static func parameter(_ name: String, of header: String) -> String? {
-        for piece in header.split(separator: ";").dropFirst() {
-            let pair = piece.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2, pair[0].lowercased() == name else { continue }
-            var value = pair[1]
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
-                value = String(value.dropFirst().dropLast())
-            }
-            return value
-        }
-        return nil
     }
 
     init(_ body: ByteBuffer) {

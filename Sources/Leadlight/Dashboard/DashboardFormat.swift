@@ -140,3 +140,18 @@ struct TimelineView: Sendable {
             total: total, more: total > entries.count)
     }
 }
+
+/// A consent a visitor gave on the public site, as a lead's or client's page shows it.
+struct ConsentView: Sendable {
+    var text: String
+    var page: String
+    var when: String
+
+    static func load(_ subject: String, in workspace: Workspace, database: any SQLDatabase) async throws
+        -> [ConsentView]
+    {
+        try await ConsentStore(database: database).consents(of: subject, in: workspace.id).map {
+            ConsentView(text: $0.text, page: $0.page, when: DashboardFormat.when($0.givenAt, in: workspace.zone))
+        }
+    }
+}

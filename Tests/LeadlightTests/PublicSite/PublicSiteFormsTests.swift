@@ -43,6 +43,11 @@ import Testing
             #expect(consents.first?.page == site.path)
             #expect(consents.first?.text.contains("may call or text me") == true)
             #expect(consents.first?.givenAt == site.clock.now)
+            var agent = DashboardClient(client)
+            try await agent.signIn(site.workspace.owner.email)
+            let leadPage = try await agent.get("/leads/\(try #require(lead["id"] as? String))")
+            #expect(leadPage.text.contains("Consent to be called or texted"), "the agent sees the consent")
+            #expect(leadPage.text.contains("may call or text me"))
 
             // without the box ticked, no consent is recorded
             _ = try await site.open(site.path, as: &visitor)

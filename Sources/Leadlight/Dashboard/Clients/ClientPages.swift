@@ -142,6 +142,7 @@ struct ClientPages {
         var canBook: Bool
         var bookFields: [FormField]
         var bookErrors: [String]
+        var consents: [ConsentView]
         var timeline: TimelineView
         var noteAction: String
         var noteError: String?
@@ -204,6 +205,7 @@ struct ClientPages {
             back: "/clients/\(client.id.rawValue)#showings", canBook: !listings.isEmpty,
             bookFields: Self.bookingFields(listings, form: booking, errors: bookingErrors),
             bookErrors: bookingErrors.general,
+            consents: try await ConsentView.load(client.id.rawValue, in: signedIn.workspace, database: sql),
             timeline: try await TimelineView.load(.client(client.id), in: signedIn.workspace, database: sql),
             noteAction: "/clients/\(client.id.rawValue)/notes", noteError: noteError, noteText: noteText)
         return self.pages.render("client", model, status: status)

@@ -151,6 +151,7 @@ struct LeadPages {
         var clientHref: String?
         var convertError: String?
         var archived: Bool
+        var consents: [ConsentView]
         var timeline: TimelineView
         var noteAction: String
         var noteError: String?
@@ -228,6 +229,7 @@ struct LeadPages {
                 },
             clientHref: lead.clientID.map { "/clients/\($0.rawValue)" }, convertError: convertError,
             archived: lead.archivedAt != nil,
+            consents: try await ConsentView.load(lead.id.rawValue, in: signedIn.workspace, database: sql),
             timeline: try await TimelineView.load(.lead(lead.id), in: signedIn.workspace, database: sql),
             noteAction: "/leads/\(lead.id.rawValue)/notes", noteError: noteError, noteText: noteText
         )
