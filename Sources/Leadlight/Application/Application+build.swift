@@ -81,6 +81,10 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
         ).routes,
         atPath: "webhooks"
     )
+    InboundEmailController(
+        operations: EmailImportOperations(database: database, clock: clock),
+        maxBytes: min(configuration.maxRequestBodyBytes, EmailImportOperations.maxEmailBytes)
+    ).addRoutes(to: router)
     try addDashboard(to: router, configuration, database: database, limiter: rateLimiter)
     return router
 }
@@ -129,6 +133,9 @@ private func addDashboard(
         database: database, clock: clock, pages: pages, hasher: PasswordHasher(cost: configuration.passwordHashCost)
     ).addRoutes(to: signedIn)
     PublicSiteSettingsPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
+    EmailImportSettingsPages(
+        database: database, clock: clock, pages: pages, baseURL: configuration.publicSite.baseURL
+    ).addRoutes(to: signedIn)
     APISettingsPages(
         database: database, clock: clock, pages: pages,
         policy: WebhookTargetPolicy(allowPrivate: configuration.webhooks.allowPrivateTargets)

@@ -30,6 +30,11 @@ package enum CommandLineSupport {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// Writes a line to stderr.
+    package static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     /// Compact JSON with ISO 8601 times, as the API writes it.
     package static func printJSON(_ value: some Encodable) throws {
         let data = try LeadlightJSON.encoder().encode(value)

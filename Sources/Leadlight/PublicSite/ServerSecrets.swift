@@ -6,6 +6,7 @@ import Synchronization
 /// on one PostgreSQL signs and checks with the same one. Read once per process and kept.
 final class ServerSecrets: Sendable {
     static let formSigningKey = "public-form-signing"
+    static let inboundAddressKey = "inbound-email-address"
 
     private let database: any SQLDatabase
     private let loaded = Mutex<[String: String]>([:])

@@ -152,6 +152,8 @@ struct LeadPages {
         var convertError: String?
         var archived: Bool
         var consents: [ConsentView]
+        /// The page of the email the lead was made from, for a lead from email import.
+        var originalEmailHref: String?
         var timeline: TimelineView
         var noteAction: String
         var noteError: String?
@@ -230,6 +232,8 @@ struct LeadPages {
             clientHref: lead.clientID.map { "/clients/\($0.rawValue)" }, convertError: convertError,
             archived: lead.archivedAt != nil,
             consents: try await ConsentView.load(lead.id.rawValue, in: signedIn.workspace, database: sql),
+            originalEmailHref: try await InboundEmailStore(database: sql).record(ofLead: lead.id, in: signedIn.workspaceID)
+                .map { _ in "/leads/\(lead.id.rawValue)/email" },
             timeline: try await TimelineView.load(.lead(lead.id), in: signedIn.workspace, database: sql),
             noteAction: "/leads/\(lead.id.rawValue)/notes", noteError: noteError, noteText: noteText
         )

@@ -27,6 +27,7 @@ package struct Migrator: Sendable {
         CreateDashboardSessions(),
         AddAPIKeyExpiry(),
         CreatePublicSite(),
+        CreateEmailImport(),
     ]
 
     let database: LeadlightDatabase
