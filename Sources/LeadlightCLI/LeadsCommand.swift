@@ -12,7 +12,7 @@ struct LeadsCommand: AsyncParsableCommand {
 
     /// `leadlight leads import-email FILE.eml --agent-id SLUG`: the email import of `POST /inbound/email/{token}`,
     /// for a saved message. Exit 0 when a lead was made (or the email was imported before), 1 when the email
-    /// holds no lead or cannot be read, 2 for a usage error.
+    /// holds no lead or cannot be read, 64 (EX_USAGE, as for every command) for a usage error.
     struct ImportEmail: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import-email",
@@ -55,9 +55,12 @@ struct LeadsCommand: AsyncParsableCommand {
                 try CommandLineSupport.printJSON(answer)
             } else {
                 switch answer.outcome {
-                case "created": CommandLineSupport.printLine("Lead \(answer.leadId ?? "") made (source \(answer.source ?? "email")).")
+                case "created":
+                    CommandLineSupport.printLine(
+                        "Lead \(answer.leadId ?? "") made (source \(answer.source ?? "email")).")
                 case "duplicate":
-                    CommandLineSupport.printLine("Imported before: lead \(answer.leadId ?? "none"); nothing new stored.")
+                    CommandLineSupport.printLine(
+                        "Imported before: lead \(answer.leadId ?? "none"); nothing new stored.")
                 default: CommandLineSupport.printLine("Skipped: \(answer.reason ?? "no lead in it").")
                 }
             }

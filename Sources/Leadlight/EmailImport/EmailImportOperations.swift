@@ -116,7 +116,7 @@ package struct EmailImportOperations: Sendable {
         let record = InboundEmailRecord(
             id: .generate(), workspaceID: workspace, messageKey: key, receivedAt: self.clock.now,
             format: email.format, fromAddress: email.message.from?.address,
-            subject: EmailLeadReader.clean(email.message.subject, max: 500), outcome: .skipped)
+            subject: EmailLeadReader.clean(email.message.subject, max: 500, oneLine: true), outcome: .skipped)
         let changes: LeadChanges
         switch EmailLeadReader.read(email.message) {
         case .skipped(let reason):
@@ -126,7 +126,8 @@ package struct EmailImportOperations: Sendable {
                 changes = try Self.changes(for: lead, subject: email.message.subject, format: email.format)
             } catch let failure as ValidationFailure {
                 let reasons = failure.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
-                return try await self.recordSkipped(record, reason: "the lead in it is not valid: \(reasons)", email: email)
+                return try await self.recordSkipped(
+                    record, reason: "the lead in it is not valid: \(reasons)", email: email)
             }
         }
         do {
@@ -151,7 +152,8 @@ package struct EmailImportOperations: Sendable {
     private struct ReceivedMeanwhile: Error {}
 
     private func earlier(_ key: String, in workspace: Workspace.ID) async throws -> Outcome {
-        guard let earlier = try await InboundEmailStore(database: self.database.sql).find(messageKey: key, in: workspace)
+        guard
+            let earlier = try await InboundEmailStore(database: self.database.sql).find(messageKey: key, in: workspace)
         else { throw ReceivedMeanwhile() }
         return .duplicate(earlier)
     }
@@ -187,17 +189,19 @@ package struct EmailImportOperations: Sendable {
                 message: "is not one a person can be reached at (\(asWritten.joined(separator: ", ")))")
         }
         let origin =
-            EmailLeadReader.portals.first { $0.source == lead.source }.map { "the \($0.source) lead email" } ?? "the email"
+            EmailLeadReader.portals.first { $0.source == lead.source }.map { "the \($0.source) lead email" }
+            ?? "the email"
         var notes = [lead.message, lead.listingLink.map { "Listing: \($0)" }].compactMap { $0 }
         notes += asWritten
-        notes.append("Imported from \(origin) “\(EmailLeadReader.clean(subject, max: 200))”.")
+        notes.append("Imported from \(origin) “\(EmailLeadReader.clean(subject, max: 200, oneLine: true))”.")
         var object: [String: String] = [
             "name": lead.name, "source": lead.source, "notes": String(notes.joined(separator: "\n\n").prefix(5_000)),
         ]
         object["email"] = lead.email
         object["phone"] = lead.phone
         object["propertyAddress"] = lead.propertyAddress
-        let changes = try JSONDecoder().decode(LeadChanges.self, from: try JSONSerialization.data(withJSONObject: object))
+        let changes = try JSONDecoder().decode(
+            LeadChanges.self, from: try JSONSerialization.data(withJSONObject: object))
         try changes.check()
         return changes
     }
@@ -213,8 +217,9 @@ package struct EmailImportOperations: Sendable {
     package func original(of lead: Lead.ID, in workspace: Workspace.ID) async throws
         -> (record: InboundEmailRecord, message: EmailMessage?, original: Data)?
     {
-        guard let (record, original) = try await InboundEmailStore(database: self.database.sql).original(
-            of: lead, in: workspace)
+        guard
+            let (record, original) = try await InboundEmailStore(database: self.database.sql).original(
+                of: lead, in: workspace)
         else { return nil }
         let message = try? InboundEmail(body: Array(original), format: record.format, contentType: "").message
         return (record, message, original)

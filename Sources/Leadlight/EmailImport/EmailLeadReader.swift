@@ -45,7 +45,10 @@ enum EmailLeadReader {
     private static let labels: [String: Field] = {
         var labels: [String: Field] = [:]
         let spellings: [(Field, [String])] = [
-            (.name, ["name", "full name", "contact name", "buyer name", "your name", "lead name", "contact", "renter name"]),
+            (
+                .name,
+                ["name", "full name", "contact name", "buyer name", "your name", "lead name", "contact", "renter name"]
+            ),
             (.firstName, ["first name", "firstname", "given name"]),
             (.lastName, ["last name", "lastname", "surname", "family name"]),
             (
@@ -69,7 +72,10 @@ enum EmailLeadReader {
             (.link, ["listing url", "listing link", "property link", "property url", "link", "url", "view listing"]),
             (
                 .message,
-                ["message", "comments", "comment", "question", "questions", "notes", "note", "inquiry", "additional comments"]
+                [
+                    "message", "comments", "comment", "question", "questions", "notes", "note", "inquiry",
+                    "additional comments",
+                ]
             ),
         ]
         for (field, names) in spellings { for name in names { labels[name] = field } }
@@ -80,7 +86,8 @@ enum EmailLeadReader {
         if let reason = Self.notForAPerson(message) { return .skipped(reason) }
         let portal = Self.portal(of: message)
         let fields = Self.labelledFields(message.text)
-        let listedByAList = message.headers["List-Unsubscribe"] != nil || message.headers["List-Id"] != nil
+        let listedByAList =
+            message.headers["List-Unsubscribe"] != nil || message.headers["List-Id"] != nil
             || ["bulk", "list", "junk"].contains(message.headers["Precedence"]?.lowercased() ?? "")
         let hasContactLabels = fields[.email] != nil || fields[.phone] != nil
         if listedByAList && !hasContactLabels { return .skipped("a newsletter or mailing-list message") }
@@ -91,7 +98,7 @@ enum EmailLeadReader {
             Self.portal(ofDomain: address.domain) == nil ? address : nil
         }
         let email = fields[.email].flatMap(Self.firstAddress) ?? replyTo?.address ?? sender?.address
-        let phone = fields[.phone].map { Self.clean($0, max: 40) }
+        let phone = fields[.phone].map { Self.clean($0, max: 40, oneLine: true) }
         guard email != nil || phone != nil else {
             return .skipped("no email address or phone number of a person in the message")
         }
@@ -106,8 +113,10 @@ enum EmailLeadReader {
             ?? (fields.isEmpty && portal == nil ? Self.plainWords(message) : nil)
         return .lead(
             EmailLead(
-                name: Self.clean(name, max: LeadChanges.maxNameLength), email: email, phone: phone,
-                propertyAddress: fields[.property].map { Self.clean($0, max: LeadChanges.maxAddressLength) },
+                name: Self.clean(name, max: LeadChanges.maxNameLength, oneLine: true), email: email, phone: phone,
+                propertyAddress: fields[.property].map {
+                    Self.clean($0, max: LeadChanges.maxAddressLength, oneLine: true)
+                },
                 listingLink: fields[.link].flatMap(Self.firstLink) ?? portal.flatMap { Self.portalLink(message, $0) },
                 message: text.map { Self.clean($0, max: 3_000) },
                 source: portal?.source ?? Self.emailSource))
@@ -202,7 +211,8 @@ enum EmailLeadReader {
 
     /// A person's own email: the subject and their words, quoted replies left out.
     private static func plainWords(_ message: EmailMessage) -> String? {
-        let words = message.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let words = message.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
             .prefix { !$0.hasPrefix(">") && !($0.hasPrefix("On ") && $0.hasSuffix("wrote:")) }
             .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         let subject = message.subject.trimmingCharacters(in: .whitespaces)
@@ -210,15 +220,24 @@ enum EmailLeadReader {
         return parts.isEmpty ? nil : parts.joined(separator: "\n\n")
     }
 
-    /// Control characters become spaces (a lead refuses them), and the text is cut to `max` characters.
-    static func clean(_ text: String, max: Int) -> String {
-        let scalars = text.unicodeScalars.map { scalar -> Character in
+    /// `text` without control characters, trimmed and cut to `max` characters. A one-line text (a name, an
+    /// address) has its line breaks and tabs made spaces too, and runs of spaces made one.
+    static func clean(_ text: String, max: Int, oneLine: Bool = false) -> String {
+        var cleaned = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
             let value = scalar.value
-            let control = (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || (0x7F...0x9F).contains(value)
-            return control ? " " : Character(scalar)
+            let layout = value == 0x09 || value == 0x0A || value == 0x0D
+            let control =
+                (value < 0x20 && !layout) || (0x7F...0x9F).contains(value)
+                || (oneLine
+                    && (layout || scalar.properties.generalCategory == .lineSeparator
+                        || scalar.properties.generalCategory == .paragraphSeparator))
+            let next: Unicode.Scalar = control ? " " : scalar
+            if oneLine, next == " ", cleaned.last == " " { continue }
+            cleaned.append(next)
         }
-        let cleaned = String(scalars).trimmingCharacters(in: .whitespacesAndNewlines)
-        return cleaned.count <= max ? cleaned : String(cleaned.prefix(max - 1)) + "…"
+        let trimmed = String(cleaned).trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.count <= max ? trimmed : String(trimmed.prefix(max - 1)) + "…"
     }
 }
 

@@ -39,7 +39,8 @@ struct InboundEmailController: Sendable {
                     "Send Postmark's inbound JSON (application/json), SendGrid's Inbound Parse (multipart/form-data) "
                     + "or a raw message (message/rfc822), not \(type).")
         } catch InboundEmailRejected.malformed(let reason) {
-            throw APIError(status: .badRequest, code: "malformed_email", message: "The email could not be read: \(reason).")
+            throw APIError(
+                status: .badRequest, code: "malformed_email", message: "The email could not be read: \(reason).")
         }
         return EmailImportOperations.Answer(try await self.operations.receive(email, in: workspace))
     }

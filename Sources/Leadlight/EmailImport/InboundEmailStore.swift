@@ -21,7 +21,7 @@ struct InboundEmailStore: Sendable {
                 )
                 .run()
             return true
-        } catch where UniqueViolation.matches(error) {
+        } catch  where UniqueViolation.matches(error) {
             return false
         }
     }
@@ -92,7 +92,8 @@ struct InboundEmailStore: Sendable {
         try await self.database.insert(into: "email_import_addresses")
             .columns("workspace_id", "generation", "token_hash", "created_at")
             .values(
-                SQLBind(workspace.rawValue), SQLBind(generation), SQLBind(tokenHash), SQLBind(now.millisecondsSince1970))
+                SQLBind(workspace.rawValue), SQLBind(generation), SQLBind(tokenHash), SQLBind(now.millisecondsSince1970)
+            )
             .onConflict(with: ["workspace_id"]) { update in
                 update.set(excludedValueOf: "generation").set(excludedValueOf: "token_hash")
                     .set(excludedValueOf: "created_at")

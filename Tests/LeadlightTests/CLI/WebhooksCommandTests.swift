@@ -13,11 +13,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func theWholeLifeOfAnEndpointFromTheCommandLine(on kind: TestDatabase) async throws {
         try await kind.withFreshLocation { location in
-            let url: String =
-                switch location {
-                case .sqlite(let path): path
-                case .postgres(let url): url
-                }
+            let url = location.databaseURL
             let environment = [
                 "LEADLIGHT_DATABASE_URL": url, "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE": "1",
                 "LEADLIGHT_WEBHOOKS_POLL_INTERVAL": "0.05",

@@ -57,11 +57,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func aRetryAfterKill9LeavesExactlyTheStateOfOneSuccess(on kind: TestDatabase) async throws {
         try await kind.withFreshLocation { location in
-            let url: String =
-                switch location {
-                case .sqlite(let path): path
-                case .postgres(let url): url
-                }
+            let url = location.databaseURL
             let key = try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
                 try await Migrator(database: database).migrate(logger: TestDatabase.logger)
                 return try await TestSeed(database: database, clock: .system).apiKey()

@@ -212,7 +212,12 @@ struct FuzzInput {
 
     /// Bytes of `text` with a few random edits: truncation, a flipped byte, an inserted or a deleted one.
     mutating func mutated(_ text: String) -> [UInt8] {
-        var bytes = Array(text.utf8)
+        self.mutated(Array(text.utf8))
+    }
+
+    /// `bytes` with a few random edits, as `mutated(_:)` makes them of text.
+    mutating func mutated(_ bytes: [UInt8]) -> [UInt8] {
+        var bytes = bytes
         for _ in 0..<self.int(1...4) {
             guard !bytes.isEmpty else { break }
             let index = self.int(0...(bytes.count - 1))

@@ -71,3 +71,13 @@ enum TestDatabase: String, CustomStringConvertible, Sendable {
 
     enum TestSkipped: Error { case noPostgres }
 }
+
+extension DatabaseLocation {
+    /// The location as `--database-url` / `LEADLIGHT_DATABASE_URL` takes it, for a child process.
+    var databaseURL: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url): url
+        }
+    }
+}

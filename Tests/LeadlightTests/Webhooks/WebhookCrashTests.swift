@@ -36,13 +36,6 @@ import Testing
         }
     }
 
-    private static func url(of location: DatabaseLocation) -> String {
-        switch location {
-        case .sqlite(let path): path
-        case .postgres(let url): url
-        }
-    }
-
     @Test(arguments: TestDatabase.available)
     func aKill9DuringDeliveryLosesNothingAndDuplicatesAtMostWhatWasInFlight(on kind: TestDatabase) async throws {
         try await kind.withFreshLocation { location in
@@ -54,7 +47,7 @@ import Testing
             // a 5 s claim lease: longer than any attempt takes on a busy machine (so only the kill makes a
             // duplicate), short enough that the restarted server soon takes over what the killed one held
             let environment = [
-                "LEADLIGHT_DATABASE_URL": Self.url(of: location), "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE": "1",
+                "LEADLIGHT_DATABASE_URL": location.databaseURL, "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE": "1",
                 "LEADLIGHT_WEBHOOKS_POLL_INTERVAL": "0.05", "LEADLIGHT_WEBHOOKS_CLAIM_LEASE": "5",
                 "LEADLIGHT_WEBHOOKS_CONCURRENCY": "\(concurrency)",
             ]
@@ -87,7 +80,7 @@ import Testing
             try await receiver.start()
             let events = try await Self.queue(1000, to: receiver.url, in: location)
             let environment = [
-                "LEADLIGHT_DATABASE_URL": Self.url(of: location), "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE": "1",
+                "LEADLIGHT_DATABASE_URL": location.databaseURL, "LEADLIGHT_WEBHOOKS_ALLOW_PRIVATE": "1",
                 "LEADLIGHT_WEBHOOKS_POLL_INTERVAL": "0.02", "LEADLIGHT_WEBHOOKS_CONCURRENCY": "8",
             ]
             async let first = WorkerProcess.start(environment: environment)

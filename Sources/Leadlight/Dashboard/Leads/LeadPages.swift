@@ -232,8 +232,10 @@ struct LeadPages {
             clientHref: lead.clientID.map { "/clients/\($0.rawValue)" }, convertError: convertError,
             archived: lead.archivedAt != nil,
             consents: try await ConsentView.load(lead.id.rawValue, in: signedIn.workspace, database: sql),
-            originalEmailHref: try await InboundEmailStore(database: sql).record(ofLead: lead.id, in: signedIn.workspaceID)
-                .map { _ in "/leads/\(lead.id.rawValue)/email" },
+            originalEmailHref: try await InboundEmailStore(database: sql).record(
+                ofLead: lead.id, in: signedIn.workspaceID
+            )
+            .map { _ in "/leads/\(lead.id.rawValue)/email" },
             timeline: try await TimelineView.load(.lead(lead.id), in: signedIn.workspace, database: sql),
             noteAction: "/leads/\(lead.id.rawValue)/notes", noteError: noteError, noteText: noteText
         )

@@ -103,8 +103,10 @@ struct EmailImportSettingsPages {
             received: DashboardFormat.when(original.record.receivedAt, in: signedIn.workspace.zone),
             format: original.record.format.title,
             headers: headers.isEmpty
-                ? [.init(name: "From", value: original.record.fromAddress ?? "—"),
-                    .init(name: "Subject", value: original.record.subject)] : headers,
+                ? [
+                    .init(name: "From", value: original.record.fromAddress ?? "—"),
+                    .init(name: "Subject", value: original.record.subject),
+                ] : headers,
             text: original.message?.text ?? "", unreadable: original.message == nil)
         return self.pages.render("lead-email", model)
     }
