@@ -8,6 +8,7 @@ import Logging
 ///     leadlight-bench leads [--postgres-url URL] [--seconds 10]
 ///     leadlight-bench webhooks [--postgres-url URL]
 ///     leadlight-bench dashboard [--seconds 10]
+///     leadlight-bench public-site [--seconds 10]
 ///
 /// Prints a Markdown report. `scripts/bench-products.sh` builds, starts PostgreSQL and runs it.
 @main
@@ -17,6 +18,11 @@ struct LeadlightBenchmarks {
         if arguments.first == "webhooks" {
             let postgresURL = arguments.firstIndex(of: "--postgres-url").map { arguments[$0 + 1] }
             print(try await WebhooksBenchmark(postgresURL: postgresURL).run())
+            return
+        }
+        if arguments.first == "public-site" {
+            let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 10
+            print(try await PublicSiteBenchmark(seconds: seconds).run())
             return
         }
         if arguments.first == "dashboard" {
@@ -33,7 +39,7 @@ struct LeadlightBenchmarks {
         guard arguments.first == "products" else {
             FileHandle.standardError.write(
                 Data(
-                    "usage: leadlight-bench products|leads|webhooks|dashboard [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
+                    "usage: leadlight-bench products|leads|webhooks|dashboard|public-site [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
                         .utf8))
             exit(2)
         }

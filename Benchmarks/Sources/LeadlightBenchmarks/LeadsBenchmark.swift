@@ -89,10 +89,12 @@ struct LeadsBenchmark {
 
     /// Runs wrk and reads its `Requests/sec` and its median latency in milliseconds.
     static func wrk(
-        _ url: String, headers: [String], seconds: Int, connections: Int = 32, post: Bool = false
+        _ url: String, headers: [String], seconds: Int, connections: Int = 32, post: Bool = false,
+        script given: URL? = nil
     ) throws -> (rate: Double, medianMilliseconds: Double) {
         var arguments = ["-t1", "-c\(connections)", "-d\(seconds)s", "--latency"]
         var script: URL?
+        if let given { arguments += ["-s", given.path] }
         for header in headers { arguments += ["-H", header] }
         if post {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("wrk-post-\(UUID()).lua")
