@@ -74,7 +74,7 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("EmailImport/Fixtures")]
+            resources: [.copy("EmailImport/Fixtures"), .copy("PublicSite/Photos")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -44,7 +44,7 @@ struct PublicSiteBenchmark {
             let lines: [(String, String, [String], Bool)] = [
                 (api, "API: GET \(api)", ["Authorization: Bearer \(key)"], false),
                 ("/a/bench", "the agent's page (3 newest listings, contact form)", [], false),
-                ("/a/bench/listings", "listings (20 a page, filters)", [], false),
+                ("/a/bench/listings", "listings (12 a page, filters)", [], false),
                 ("/a/bench/listings/\(listing)", "a listing with its showing form", [], false),
                 ("/a/bench/contact", "POST the contact form", ["Cookie: \(visitor.cookie)"], true),
             ]

@@ -111,7 +111,9 @@ private func addDashboard(
         database: database, clock: clock, pages: pages, configuration: configuration.publicSite,
         secrets: ServerSecrets(database: database.sql), limiter: limiter,
         mailer: configuration.publicSite.mail.mailer(),
-        secureCookies: configuration.secureCookies
+        secureCookies: configuration.secureCookies,
+        sites: ReadCache(window: configuration.readCacheWindow, writes: database.commits.siteWrites),
+        shownListings: ReadCache(window: configuration.readCacheWindow, writes: database.commits.writes)
     ).addRoutes(to: site)
     let dashboard = router.group()
         .add(middleware: DashboardSecurityHeadersMiddleware())

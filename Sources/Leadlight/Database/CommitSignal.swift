@@ -4,7 +4,8 @@ import Synchronization
 /// - it rings, if it asked (`ringAfterCommit()`), so work waiting on the rows it wrote (webhook deliveries)
 ///   starts at once instead of at its next poll. Rings are coalesced: a listener that is busy sees one.
 /// - it advances `writes`, so reads cached in memory (`ReadCache`) know this process wrote since, and
-///   `keyWrites` too if it changed API keys (`keysChanged()`), so cached keys are read again.
+///   `keyWrites` too if it changed API keys (`keysChanged()`), so cached keys are read again, and `siteWrites`
+///   if it changed what an agent's public site shows of them (`siteChanged()`).
 package final class CommitSignal: Sendable {
     private let listeners = Mutex<[Int: AsyncStream<Void>.Continuation]>([:])
     private let nextID = Atomic<Int>(0)
@@ -12,6 +13,9 @@ package final class CommitSignal: Sendable {
     package let writes = WriteGeneration()
     /// Advances after each transaction that changed API keys (`ReadCache` of keys builds on it).
     package let keyWrites = WriteGeneration()
+    /// Advances after each transaction that changed a workspace or its public profile or files (the public site's
+    /// `ReadCache` of agents builds on it, so a visitor's form, which writes a lead, keeps it).
+    package let siteWrites = WriteGeneration()
 
     package init() {}
 
@@ -37,12 +41,19 @@ package final class CommitSignal: Sendable {
         Self.currentTransaction?.changedKeys.store(true, ordering: .relaxed)
     }
 
+    /// Called inside a transaction that changes a workspace, its public profile or its public files: agents cached
+    /// for the public site are read again once it has ended. Does nothing outside `LeadlightDatabase.transaction`.
+    static func siteChanged() {
+        Self.currentTransaction?.changedSite.store(true, ordering: .relaxed)
+    }
+
     /// Runs a transaction's body (which commits), then rings if the body asked and returned normally; advances
     /// the write generations however it ended.
     func run<T>(_ body: () async throws -> T) async rethrows -> T {
         let transaction = Transaction()
         defer {
             if transaction.changedKeys.load(ordering: .relaxed) { self.keyWrites.advance() }
+            if transaction.changedSite.load(ordering: .relaxed) { self.siteWrites.advance() }
             self.writes.advance()
         }
         let result = try await Self.$currentTransaction.withValue(transaction) { try await body() }
@@ -61,5 +72,6 @@ package final class CommitSignal: Sendable {
     private final class Transaction: Sendable {
         let wantsRing = Atomic<Bool>(false)
         let changedKeys = Atomic<Bool>(false)
+        let changedSite = Atomic<Bool>(false)
     }
 }

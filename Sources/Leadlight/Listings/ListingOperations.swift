@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 
 /// Changes to listings, for every surface alike: `listing.created` when one is added, `listing.status_changed`
-/// with the previous status when it goes pending, sold or withdrawn.
+/// with the previous status when it goes pending, sold or withdrawn; and its photo for the public site (the API
+/// does not carry photos, so changing one announces nothing).
 package struct ListingOperations: Sendable {
     let database: LeadlightDatabase
     let clock: WallClock
@@ -62,5 +63,40 @@ package struct ListingOperations: Sendable {
     /// Brings an archived listing back into the lists.
     package func restore(_ id: Listing.ID, in workspace: Workspace.ID) async throws -> Listing {
         try await self.database.setArchived(false, id, in: workspace, at: self.clock.now, in: ListingStore.self)
+    }
+
+    /// The listing's photo, replacing the one it had: a JPEG, PNG or WebP of at most 2 MB, checked by its bytes
+    /// (a bad file is a `photo` field error and nothing changes).
+    package func setPhoto(
+        fileName: String, content: Data, of id: Listing.ID, in workspace: Workspace.ID
+    ) async throws -> PublicFileInfo {
+        let file = try PublicFile.checked(.photo, fileName: fileName, content: content, at: self.clock.now)
+        try await self.database.transaction { tx in
+            guard try await ListingStore(database: tx).find(id, in: workspace) != nil else {
+                throw NotFound("listing")
+            }
+            try await ListingPhotoStore(database: tx).put(file, for: id, in: workspace)
+        }
+        return PublicFileInfo(
+            contentType: file.contentType, fileName: file.fileName, size: file.content.count,
+            uploadedAt: file.uploadedAt)
+    }
+
+    /// Takes the listing's photo off the site; another workspace's listing is not found.
+    package func removePhoto(of id: Listing.ID, in workspace: Workspace.ID) async throws {
+        try await self.database.transaction { tx in
+            guard try await ListingStore(database: tx).find(id, in: workspace) != nil else {
+                throw NotFound("listing")
+            }
+            try await ListingPhotoStore(database: tx).remove(of: id, in: workspace)
+        }
+    }
+
+    package func photoInfo(of id: Listing.ID, in workspace: Workspace.ID) async throws -> PublicFileInfo? {
+        try await ListingPhotoStore(database: self.database.sql).info(of: id, in: workspace)
+    }
+
+    package func photo(of id: Listing.ID, in workspace: Workspace.ID) async throws -> PublicFile? {
+        try await ListingPhotoStore(database: self.database.sql).photo(of: id, in: workspace)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import SQLKit
 
-/// Every query that touches `public_profiles` and `public_files`.
+/// Every query that touches `public_profiles` and `public_files`. Writes that change what the public site shows
+/// say so (`CommitSignal.siteChanged()`), so agents cached for the site are read again.
 struct PublicProfileStore: Sendable {
     let database: any SQLDatabase
 
@@ -14,6 +15,7 @@ struct PublicProfileStore: Sendable {
 
     /// Stores the profile, creating its row the first time.
     func save(_ profile: PublicProfile) async throws {
+        CommitSignal.siteChanged()
         try await self.database.insert(into: "public_profiles")
             .columns(
                 "workspace_id", "display_name", "headline", "about", "email", "phone", "guide_title", "bots_caught",
@@ -50,13 +52,7 @@ struct PublicProfileStore: Sendable {
             .from("public_files")
             .where("workspace_id", .equal, workspace.rawValue).where("kind", .equal, kind.rawValue)
             .first()
-            .map { row in
-                PublicFileInfo(
-                    contentType: try row.decode(column: "content_type", as: String.self),
-                    fileName: try row.decode(column: "file_name", as: String.self),
-                    size: try row.decode(column: "size", as: Int.self),
-                    uploadedAt: Date(millisecondsSince1970: try row.decode(column: "uploaded_at", as: Int64.self)))
-            }
+            .map(PublicFileInfo.init(row:))
     }
 
     func file(_ kind: PublicFile.Kind, of workspace: Workspace.ID) async throws -> PublicFile? {
@@ -73,6 +69,7 @@ struct PublicProfileStore: Sendable {
     }
 
     func put(_ file: PublicFile, in workspace: Workspace.ID) async throws {
+        CommitSignal.siteChanged()
         try await self.database.delete(from: "public_files")
             .where("workspace_id", .equal, workspace.rawValue).where("kind", .equal, file.kind.rawValue)
             .run()
@@ -87,6 +84,7 @@ struct PublicProfileStore: Sendable {
     }
 
     func remove(_ kind: PublicFile.Kind, of workspace: Workspace.ID) async throws {
+        CommitSignal.siteChanged()
         try await self.database.delete(from: "public_files")
             .where("workspace_id", .equal, workspace.rawValue).where("kind", .equal, kind.rawValue)
             .run()
@@ -99,6 +97,17 @@ package struct PublicFileInfo: Sendable, Equatable {
     package var fileName: String
     package var size: Int
     package var uploadedAt: Date
+}
+
+extension PublicFileInfo {
+    /// From a row holding `content_type`, `file_name`, `size` and `uploaded_at`.
+    init(row: any SQLRow) throws {
+        self.init(
+            contentType: try row.decode(column: "content_type", as: String.self),
+            fileName: try row.decode(column: "file_name", as: String.self),
+            size: try row.decode(column: "size", as: Int.self),
+            uploadedAt: Date(millisecondsSince1970: try row.decode(column: "uploaded_at", as: Int64.self)))
+    }
 }
 
 extension PublicProfile {

@@ -18,6 +18,12 @@ struct PublicSitePages {
     let limiter: any RateLimiter
     let mailer: any Mailer
     let secureCookies: Bool
+    /// Agents as their site shows them, by agent id, read again after a change to a workspace or its profile
+    /// (`CommitSignal.siteChanged()`): every page and form needs one, and a visitor's form writes only a lead.
+    let sites: ReadCache<Site>
+    /// Pages of active listings with their photos, by agent and query, read again after any write of this
+    /// process (as the API's lists are).
+    let shownListings: ReadCache<ShownListings>
 
     var visitors: VisitorOperations { VisitorOperations(database: self.database, clock: self.clock) }
 
@@ -30,6 +36,7 @@ struct PublicSitePages {
         group.post("contact", use: self.contact)
         group.get("listings", use: self.listings)
         group.get("listings/{listingID}", use: self.listingPage)
+        group.get("listings/{listingID}/photo", use: self.listingPhoto)
         group.post("listings/{listingID}/showings", use: self.requestShowing)
         group.get("signup", use: self.signUpPage)
         group.post("signup", use: self.signUp)
@@ -58,8 +65,15 @@ struct PublicSitePages {
 
     private func site(_ context: APIContext) async throws -> Site {
         guard let text = context.parameters.get("agentID"), let agentID = AgentID(rawValue: text),
-            let workspace = try await WorkspaceStore(database: self.database.sql).find(agentID: agentID)
+            let site = try await self.sites.value(for: agentID.rawValue, read: { try await self.readSite(agentID) })
         else { throw NotFound("agent") }
+        return site
+    }
+
+    private func readSite(_ agentID: AgentID) async throws -> Site? {
+        guard let workspace = try await WorkspaceStore(database: self.database.sql).find(agentID: agentID) else {
+            return nil
+        }
         let store = PublicProfileStore(database: self.database.sql)
         let profile = try await store.find(workspace.id) ?? .empty(workspace.id, at: workspace.createdAt)
         return Site(
@@ -222,13 +236,13 @@ struct PublicSitePages {
     ) async throws -> Response {
         var query = ListingQuery()
         query.limit = 3
-        let (listings, total) = try await ListingStore(database: self.database.sql).list(query, in: site.workspace.id)
+        let shown = try await self.shown(query, site)
         let issued = try await self.issue("contact", site, request)
         let model = AgentPage(
             site: SiteLayout(site),
             about: (site.profile.about ?? "").split(separator: "\n", omittingEmptySubsequences: true).map(String.init),
-            listings: listings.map { ListingCard($0, site) }, hasListings: !listings.isEmpty,
-            moreListings: total > listings.count,
+            listings: shown.cards(site), hasListings: !shown.listings.isEmpty,
+            moreListings: shown.total > shown.listings.count,
             contact: SiteForm(
                 action: "\(site.path)/contact", token: issued.token,
                 fields: Self.contactFields(form, errors, site), errors: errors.general, notice: notice,
@@ -291,9 +305,13 @@ struct PublicSitePages {
         var facts: [String]
         var hasFacts: Bool
         var description: [String]
+        /// The photo's address, its upload time in it so a new photo is never shown stale from a cache.
+        var photo: String?
 
-        init(_ listing: Listing, _ site: Site) {
-            self.href = "\(site.path)/listings/\(listing.id.rawValue)"
+        init(_ listing: Listing, _ site: Site, photoUploadedAt: Date?) {
+            let href = "\(site.path)/listings/\(listing.id.rawValue)"
+            self.href = href
+            self.photo = photoUploadedAt.map { "\(href)/photo?v=\($0.millisecondsSince1970)" }
             self.address = listing.address
             self.price = DashboardFormat.money(listing.price, site.workspace.currency)
             var facts: [String] = []
@@ -307,6 +325,30 @@ struct PublicSitePages {
             self.hasFacts = !facts.isEmpty
             self.description = (listing.description ?? "").split(separator: "\n").map(String.init)
         }
+    }
+
+    /// A page of the agent's active listings, how many match in all, and when those with a photo got it.
+    struct ShownListings: Sendable {
+        var listings: [Listing] = []
+        var total = 0
+        var photos: [Listing.ID: Date] = [:]
+
+        func cards(_ site: Site) -> [ListingCard] {
+            self.listings.map { ListingCard($0, site, photoUploadedAt: self.photos[$0.id]) }
+        }
+    }
+
+    private func shown(_ query: ListingQuery, _ site: Site) async throws -> ShownListings {
+        let workspace = site.workspace.id
+        let key =
+            "\(workspace.rawValue) \(query.minPrice?.units ?? -1) \(query.maxPrice?.units ?? -1) "
+            + "\(query.minBedrooms ?? -1) \(query.limit) \(query.offset)"
+        return try await self.shownListings.value(for: key) {
+            let (listings, total) = try await ListingStore(database: self.database.sql).list(query, in: workspace)
+            let photos = try await ListingPhotoStore(database: self.database.sql)
+                .uploadTimes(of: listings.map(\.id), in: workspace)
+            return ShownListings(listings: listings, total: total, photos: photos)
+        } ?? ShownListings()
     }
 
     struct ListingsPage: Sendable {
@@ -337,15 +379,13 @@ struct PublicSitePages {
         (query.limit, query.offset) = (paging.limit, paging.offset)
         let failure = ValidationFailure(errors.errors)
         let byField = FormErrors(failure, fields: ["minPrice", "maxPrice"])
-        let (listings, total): ([Listing], Int) =
-            errors.errors.isEmpty
-            ? try await ListingStore(database: self.database.sql).list(query, in: site.workspace.id) : ([], 0)
+        let shown = errors.errors.isEmpty ? try await self.shown(query, site) : ShownListings()
         let position = paging.position(
-            shown: listings.count, of: total,
+            shown: shown.listings.count, of: shown.total,
             link: DashboardFormat.pageLink(
                 "\(site.path)/listings", [("minPrice", minPrice), ("maxPrice", maxPrice), ("minBedrooms", bedrooms)]))
         let model = ListingsPage(
-            site: SiteLayout(site), listings: listings.map { ListingCard($0, site) },
+            site: SiteLayout(site), listings: shown.cards(site),
             filters: [
                 FormField(
                     name: "minPrice", label: "Lowest price", value: minPrice, type: "text", error: byField["minPrice"]),
@@ -404,7 +444,11 @@ struct PublicSitePages {
                 error: errors["message"]),
         ]
         let model = ListingPage(
-            site: SiteLayout(site), listing: ListingCard(listing, site),
+            site: SiteLayout(site),
+            listing: ListingCard(
+                listing, site,
+                photoUploadedAt: try await ListingPhotoStore(database: self.database.sql)
+                    .info(of: listing.id, in: site.workspace.id)?.uploadedAt),
             request: SiteForm(
                 action: "\(site.path)/listings/\(listing.id.rawValue)/showings", token: issued.token, fields: fields,
                 errors: errors.general, notice: notice, submit: "Request a showing", honeypot: Self.honeypotField))
@@ -676,9 +720,23 @@ struct PublicSitePages {
         let site = try await self.site(context)
         guard let file = try await PublicProfileStore(database: self.database.sql).file(.photo, of: site.workspace.id)
         else { throw NotFound("photo") }
-        return Response(
+        return Self.image(file)
+    }
+
+    /// A photo as served: its address changes with each upload (`?v=`), so browsers may keep it a while.
+    private static func image(_ file: PublicFile) -> Response {
+        Response(
             status: .ok, headers: [.contentType: file.contentType, .cacheControl: "public, max-age=300"],
             body: .init(byteBuffer: ByteBuffer(data: file.content)))
+    }
+
+    /// An active listing's photo; none for any other listing.
+    func listingPhoto(_ request: Request, context: APIContext) async throws -> Response {
+        let site = try await self.site(context)
+        let listing = try await self.activeListing(context, site)
+        let photos = ListingPhotoStore(database: self.database.sql)
+        guard let file = try await photos.photo(of: listing.id, in: site.workspace.id) else { throw NotFound("photo") }
+        return Self.image(file)
     }
 
     // MARK: - Thank-you pages

@@ -58,6 +58,7 @@ package struct WorkspaceStore: Sendable {
     }
 
     func update(_ workspace: Workspace) async throws {
+        CommitSignal.siteChanged()  // its name and time zone show on its public site
         try await self.database.update("workspaces")
             .set("name", to: workspace.name)
             .set("currency", to: workspace.currency.rawValue)

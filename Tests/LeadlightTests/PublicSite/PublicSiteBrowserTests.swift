@@ -11,7 +11,7 @@ import Testing
 /// subscribed webhook; the pages work by keyboard, fit a 390-pixel phone and pass axe. One browser at a time.
 @Suite(.enabled(if: Browser.available), .serialized, .takingTurns)
 struct PublicSiteBrowserTests {
-    /// A live site with a listing, a guide, a webhook endpoint for every event and the folder emails go to.
+    /// A live site with two listings (the first with a photo once set up), a guide, a webhook endpoint for every event and the folder emails go to.
     struct LiveSite: Sendable {
         let live: LiveDashboard
         let receiver: WebhookReceiver
@@ -63,7 +63,8 @@ struct PublicSiteBrowserTests {
             }
         }
 
-        /// Sets up the agent's page in Settings → Public site, in the browser, with a guide PDF uploaded.
+        /// Sets up the agent's page in Settings → Public site, in the browser, with a guide PDF uploaded, and
+        /// the first listing's photo on its dashboard page.
         func setUpInSettings() async throws {
             let pdf = FileManager.default.temporaryDirectory.appendingPathComponent("guide-\(UUID()).pdf")
             try Data("%PDF-1.4\n% The first-time buyer's guide\n%%EOF\n".utf8).write(to: pdf)
@@ -78,6 +79,12 @@ struct PublicSiteBrowserTests {
             try await self.browser.type(pdf.path, into: try await self.browser.field("New guide"), clearing: false)
             try await self.browser.click("Save")
             #expect(try await self.browser.text.contains("Guide: "), "the guide was uploaded")
+            // and a photo for the first listing, on its dashboard page
+            try await self.live.open("/listings/\(self.listingID)")
+            let photo = Bundle.module.resourceURL!.appendingPathComponent("Photos/house.png")
+            try await self.browser.type(photo.path, into: try await self.browser.field("New photo"), clearing: false)
+            try await self.browser.click("Upload the photo")
+            #expect(try await self.browser.text.contains("Photo saved"))
         }
     }
 
@@ -216,7 +223,7 @@ struct PublicSiteBrowserTests {
     }
 
     static let phoneScreenshots: Set = ["site-agent", "site-listings", "site-listing", "site-thanks"]
-    static let wideScreenshots: Set = ["settings-public-site", "settings-email-import", "lead-email"]
+    static let wideScreenshots: Set = ["settings-public-site", "settings-email-import", "lead-email", "listing-photo"]
 
     @Test func everyPublicPageAndItsSettingsFitA390PixelPhoneAndPassAxe() async throws {
         try await LiveSite.run { site in
@@ -244,6 +251,7 @@ struct PublicSiteBrowserTests {
                     ("/settings/public-site", "settings-public-site"),
                     ("/settings/email-import", "settings-email-import"),
                     ("/leads/\(leadID)/email", "lead-email"),
+                    ("/listings/\(site.listingID)", "listing-photo"),
                 ]
                 for (path, name) in pages {
                     try await site.live.open(path)

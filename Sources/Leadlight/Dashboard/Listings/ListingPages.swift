@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 
 /// The dashboard's listings: a list (status filter, address search, paging), a form for a new one and a page per
-/// listing to edit it, change its status and see its showings. Every change goes through `ListingOperations`, so
-/// it is stored and announced (`listing.created`, `listing.status_changed`) as the API's is.
+/// listing to edit it, change its status, give it the photo its public page shows and see its showings. Every
+/// change goes through `ListingOperations`, so it is stored and announced (`listing.created`,
+/// `listing.status_changed`) as the API's is.
 struct ListingPages {
     let database: LeadlightDatabase
     let clock: WallClock
@@ -19,6 +20,9 @@ struct ListingPages {
         group.post("listings/{id}", use: self.update)
         group.post("listings/{id}/archive", use: self.archive)
         group.post("listings/{id}/restore", use: self.restore)
+        group.get("listings/{id}/photo", use: self.photo)
+        group.post("listings/{id}/photo", use: self.uploadPhoto)
+        group.post("listings/{id}/photo/remove", use: self.removePhoto)
     }
 
     // MARK: the list
@@ -162,16 +166,27 @@ struct ListingPages {
         var archived: Bool
         var showings: [ShowingPages.Row]
         var back: String
+        var photo: PublicSiteSettingsPages.FileView?
+        var photoField: FormField
+        var photoNotice: String?
     }
 
     func show(_ request: Request, context: APIContext) async throws -> Response {
         let id = try context.parameters.require("id", as: Listing.ID.self)
-        return try await self.page(for: id, context: context, saved: request.uri.queryParameters.get("saved") != nil)
+        let notice: String? =
+            switch request.uri.queryParameters.get("photo") {
+            case "saved": "Photo saved: the listing's public page shows it."
+            case "removed": "The photo is no longer shown."
+            default: nil
+            }
+        return try await self.page(
+            for: id, context: context, saved: request.uri.queryParameters.get("saved") != nil, photoNotice: notice)
     }
 
     private func page(
         for id: Listing.ID, context: APIContext, form: DashboardForm? = nil, errors: FormErrors = FormErrors(),
-        saved: Bool = false, status: HTTPResponse.Status = .ok
+        saved: Bool = false, photoNotice: String? = nil, photoError: String? = nil,
+        status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let signedIn = try context.signedIn
         guard let listing = try await ListingStore(database: self.database.sql).find(id, in: signedIn.workspaceID)
@@ -185,7 +200,14 @@ struct ListingPages {
             fields: Self.fields(of: listing, form: form, errors: errors, currency: currency), errors: errors.general,
             saved: saved, archived: listing.archivedAt != nil,
             showings: try await ShowingPages.rows(showings, in: signedIn.workspace, database: self.database.sql).rows,
-            back: "/listings/\(listing.id.rawValue)#showings")
+            back: "/listings/\(listing.id.rawValue)#showings",
+            photo: PublicSiteSettingsPages.FileView(
+                try await self.listings.photoInfo(of: listing.id, in: signedIn.workspaceID),
+                href: "/listings/\(listing.id.rawValue)/photo", zone: signedIn.workspace.zone),
+            photoField: FormField(
+                name: "photo", label: "New photo", value: "", type: "file", error: photoError,
+                hint: "A JPEG, PNG or WebP image of at most 2 MB, shown on the listing's public page"),
+            photoNotice: photoNotice)
         return self.pages.render("listing", model, status: status)
     }
 
@@ -214,5 +236,41 @@ struct ListingPages {
         let id = try context.parameters.require("id", as: Listing.ID.self)
         _ = try await self.listings.restore(id, in: try context.signedIn.workspaceID)
         return DashboardPages.redirect(to: "/listings/\(id.rawValue)")
+    }
+
+    // MARK: its photo
+
+    func photo(_ request: Request, context: APIContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Listing.ID.self)
+        guard let file = try await self.listings.photo(of: id, in: try context.signedIn.workspaceID) else {
+            throw NotFound("photo")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: file.contentType, .cacheControl: "private, no-cache"],
+            body: .init(byteBuffer: ByteBuffer(data: file.content)))
+    }
+
+    /// The photo form is sent as multipart; a bad file is shown beside its field and nothing changes.
+    func uploadPhoto(_ request: Request, context: APIContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Listing.ID.self)
+        let form = try await DashboardForm(request: request, context: context)
+        do {
+            guard let upload = form.files["photo"] else {
+                throw ValidationFailure(field: "photo", message: "is required: choose an image file")
+            }
+            _ = try await self.listings.setPhoto(
+                fileName: upload.fileName, content: upload.content, of: id, in: try context.signedIn.workspaceID)
+            return DashboardPages.redirect(to: "/listings/\(id.rawValue)?photo=saved")
+        } catch let failure as ValidationFailure {
+            return try await self.page(
+                for: id, context: context, photoError: FormErrors(failure, fields: ["photo"])["photo"],
+                status: .unprocessableContent)
+        }
+    }
+
+    func removePhoto(_ request: Request, context: APIContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Listing.ID.self)
+        try await self.listings.removePhoto(of: id, in: try context.signedIn.workspaceID)
+        return DashboardPages.redirect(to: "/listings/\(id.rawValue)?photo=removed")
     }
 }

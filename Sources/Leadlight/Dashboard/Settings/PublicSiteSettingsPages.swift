@@ -18,11 +18,20 @@ struct PublicSiteSettingsPages {
         group.post("settings/public-site/guide/remove", use: self.removeGuide)
     }
 
+    /// An uploaded file as the dashboard describes it (also a listing's photo, on the listing's page).
     struct FileView: Sendable {
         var fileName: String
         var size: String
         var uploaded: String
         var href: String
+
+        init?(_ info: PublicFileInfo?, href: String, zone: TimeZone) {
+            guard let info else { return nil }
+            self.fileName = info.fileName
+            self.size = ByteCountFormatter.string(fromByteCount: Int64(info.size), countStyle: .file)
+            self.uploaded = DashboardFormat.when(info.uploadedAt, in: zone)
+            self.href = href
+        }
     }
 
     struct PublicSitePage: Sendable {
@@ -64,12 +73,7 @@ struct PublicSiteSettingsPages {
         let sitePath = "/a/\(workspace.agentID.rawValue)"
         func value(_ name: String, _ stored: String?) -> String { form?[name] ?? stored ?? "" }
         func view(_ info: PublicFileInfo?, href: String) -> FileView? {
-            info.map {
-                FileView(
-                    fileName: $0.fileName,
-                    size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
-                    uploaded: DashboardFormat.when($0.uploadedAt, in: workspace.zone), href: href)
-            }
+            FileView(info, href: href, zone: workspace.zone)
         }
         let model = PublicSitePage(
             layout: signedIn.layout(.settings), tabs: APISettingsPages.tabs("public-site"), sitePath: sitePath,

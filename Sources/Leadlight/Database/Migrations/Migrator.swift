@@ -28,6 +28,7 @@ package struct Migrator: Sendable {
         AddAPIKeyExpiry(),
         CreatePublicSite(),
         CreateEmailImport(),
+        CreateListingPhotos(),
     ]
 
     let database: LeadlightDatabase
