@@ -113,7 +113,10 @@ private func addDashboard(
         mailer: configuration.publicSite.mail.mailer(),
         secureCookies: configuration.secureCookies,
         sites: ReadCache(window: configuration.readCacheWindow, writes: database.commits.siteWrites),
-        shownListings: ReadCache(window: configuration.readCacheWindow, writes: database.commits.writes)
+        shownListings: ReadCache(window: configuration.readCacheWindow, writes: database.commits.writes),
+        sharedPages: ReadCache(
+            window: configuration.readCacheWindow, writes: database.commits.writes, capacity: 16 << 20,
+            cost: { $0.size })
     ).addRoutes(to: site)
     let dashboard = router.group()
         .add(middleware: DashboardSecurityHeadersMiddleware())

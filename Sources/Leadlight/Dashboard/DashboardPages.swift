@@ -48,11 +48,14 @@ struct DashboardPages: Sendable {
 
     /// The page as an HTML answer.
     func render(_ template: String, _ model: some Sendable, status: HTTPResponse.Status = .ok) -> Response {
-        let html =
-            self.library.render(Self.tree(of: model), withTemplate: template) ?? "Template \(template) is missing."
-        return Response(
+        Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+            body: .init(byteBuffer: ByteBuffer(string: self.html(template, model))))
+    }
+
+    /// The page's HTML.
+    func html(_ template: String, _ model: some Sendable) -> String {
+        self.library.render(Self.tree(of: model), withTemplate: template) ?? "Template \(template) is missing."
     }
 
     /// `<option>` elements, escaped, to place in a page with `{{{…}}}` where many controls share them.

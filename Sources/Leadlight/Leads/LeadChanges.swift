@@ -22,39 +22,53 @@ package struct LeadChanges: Decodable, Sendable {
         var errors = FieldErrorCollector()
         for field in reader.fields {
             switch field {
-            case "name":
-                switch reader.string(field) {
-                case .absent: break
-                case .null: errors.add("name", "must not be null")
-                case .value(let text):
-                    self.name = errors.check {
-                        try TextRules.required(text, field: "name", maxLength: Self.maxNameLength)
-                    }
-                }
-            case "email":
-                self.email = reader.string(field).map { text in errors.check { try TextRules.email(text) } }.flattened()
-            case "phone":
-                self.phone = reader.string(field).map { text in errors.check { try PhoneNumber(validating: text) } }
-                    .flattened()
-            case "source": self.source = Self.text(reader.string(field), "source", Self.maxSourceLength, &errors)
-            case "propertyAddress":
-                self.propertyAddress = Self.text(
-                    reader.string(field), "propertyAddress", Self.maxAddressLength, &errors)
-            case "notes": self.notes = Self.text(reader.string(field), "notes", Self.maxNotesLength, &errors)
-            case "status":
-                switch reader.string(field) {
-                case .absent: break
-                case .null: errors.add("status", "must be one of \(LeadStatus.spellings), not null")
-                case .value(let text):
-                    self.status = LeadStatus(rawValue: TextRules.trimmed(text).lowercased())
-                    if self.status == nil { errors.add("status", "must be one of \(LeadStatus.spellings)") }
-                }
             case "id", "createdAt", "updatedAt", "archivedAt", "clientId": continue  // read-only, echoed back
+            case _ where Self.fieldNames.contains(field): self.read(field, reader.string(field), &errors)
             default: reader.unknown(field, of: "a lead")
             }
         }
         for error in reader.errors { errors.add(error.field, error.message) }
         self.errors = errors
+    }
+
+    /// The fields as texts, each read exactly as the same string in an API body is (a visitor's form sends
+    /// only texts; reading them here spares a trip through JSON). Names that are not a lead's field are ignored.
+    init(texts: [(field: String, text: String)]) {
+        var errors = FieldErrorCollector()
+        for (field, text) in texts where Self.fieldNames.contains(field) {
+            self.read(field, .value(text), &errors)
+        }
+        self.errors = errors
+    }
+
+    private static let fieldNames: Set = ["name", "email", "phone", "source", "propertyAddress", "notes", "status"]
+
+    /// Reads one field of `fieldNames` as sent, noting what is wrong with it in `errors`.
+    private mutating func read(_ field: String, _ sent: SentValue<String>, _ errors: inout FieldErrorCollector) {
+        switch field {
+        case "name":
+            switch sent {
+            case .absent: break
+            case .null: errors.add("name", "must not be null")
+            case .value(let text):
+                self.name = errors.check { try TextRules.required(text, field: "name", maxLength: Self.maxNameLength) }
+            }
+        case "email": self.email = sent.map { text in errors.check { try TextRules.email(text) } }.flattened()
+        case "phone": self.phone = sent.map { text in errors.check { try PhoneNumber(validating: text) } }.flattened()
+        case "source": self.source = Self.text(sent, "source", Self.maxSourceLength, &errors)
+        case "propertyAddress":
+            self.propertyAddress = Self.text(sent, "propertyAddress", Self.maxAddressLength, &errors)
+        case "notes": self.notes = Self.text(sent, "notes", Self.maxNotesLength, &errors)
+        case "status":
+            switch sent {
+            case .absent: break
+            case .null: errors.add("status", "must be one of \(LeadStatus.spellings), not null")
+            case .value(let text):
+                self.status = LeadStatus(rawValue: TextRules.trimmed(text).lowercased())
+                if self.status == nil { errors.add("status", "must be one of \(LeadStatus.spellings)") }
+            }
+        default: break
+        }
     }
 
     /// Throws every problem found while reading, naming each field.

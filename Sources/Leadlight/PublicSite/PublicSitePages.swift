@@ -24,6 +24,9 @@ struct PublicSitePages {
     /// Pages of active listings with their photos, by agent and query, read again after any write of this
     /// process (as the API's lists are).
     let shownListings: ReadCache<ShownListings>
+    /// Pages every visitor is shown alike, rendered, by agent and page, kept as `shownListings` is: rendering is
+    /// most of a page's cost. A form's token, each visitor's own, is put into its slot per request.
+    let sharedPages: ReadCache<SharedPage>
 
     var visitors: VisitorOperations { VisitorOperations(database: self.database, clock: self.clock) }
 
@@ -145,6 +148,49 @@ struct PublicSitePages {
         return response
     }
 
+    /// A rendered page as every visitor gets it, with `tokenSlot` where each visitor's form token goes.
+    struct SharedPage: Sendable {
+        var status: HTTPResponse.Status
+        /// The page's text around its token slots.
+        var pieces: [String]
+
+        init(_ html: String, status: HTTPResponse.Status = .ok) {
+            self.status = status
+            self.pieces = html.components(separatedBy: PublicSitePages.tokenSlot)
+        }
+
+        var size: Int { self.pieces.reduce(0) { $0 + $1.utf8.count } }
+
+        func body(token: String?) -> ByteBuffer {
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(self.size + (self.pieces.count - 1) * (token?.utf8.count ?? 0))
+            for (index, piece) in self.pieces.enumerated() {
+                if index > 0, let token { buffer.writeString(token) }
+                buffer.writeString(piece)
+            }
+            return buffer
+        }
+    }
+
+    /// Stands in a shared page for the form token, put in per request. Random per process, so no text an agent
+    /// or a visitor writes can be taken for it.
+    static let tokenSlot = "token-slot-" + Base62.random(count: 22)
+
+    /// The page made by `html` (with `tokenSlot` for the token), with this visitor's token and cookie; kept under
+    /// `key` when there is one (a page every visitor is shown alike). Nil when `html` finds no page.
+    private func page(
+        kept key: String?, issued: Issued?, html: () async throws -> SharedPage?
+    ) async throws -> Response? {
+        let made: SharedPage? =
+            if let key { try await self.sharedPages.value(for: key, read: html) } else { try await html() }
+        guard let page = made else { return nil }
+        var response = Response(
+            status: page.status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: page.body(token: issued?.token)))
+        if let cookie = issued?.cookie { response.headers[.setCookie] = cookie }
+        return response
+    }
+
     // MARK: - Receiving a form
 
     /// What a posted form turned out to be.
@@ -234,20 +280,30 @@ struct PublicSitePages {
         _ site: Site, request: Request, form: DashboardForm? = nil, errors: FormErrors = FormErrors(),
         notice: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
+        let issued = try await self.issue("contact", site, request)
+        let alike = form == nil && errors.isEmpty && notice == nil && status == .ok
+        return try await self.page(kept: alike ? "agent \(site.workspace.id.rawValue)" : nil, issued: issued) {
+            SharedPage(try await self.agentPage(site, form: form, errors: errors, notice: notice), status: status)
+        }!
+    }
+
+    /// The agent's page, its form's token left to `tokenSlot`.
+    private func agentPage(_ site: Site, form: DashboardForm?, errors: FormErrors, notice: String?) async throws
+        -> String
+    {
         var query = ListingQuery()
         query.limit = 3
         let shown = try await self.shown(query, site)
-        let issued = try await self.issue("contact", site, request)
         let model = AgentPage(
             site: SiteLayout(site),
             about: (site.profile.about ?? "").split(separator: "\n", omittingEmptySubsequences: true).map(String.init),
             listings: shown.cards(site), hasListings: !shown.listings.isEmpty,
             moreListings: shown.total > shown.listings.count,
             contact: SiteForm(
-                action: "\(site.path)/contact", token: issued.token,
+                action: "\(site.path)/contact", token: Self.tokenSlot,
                 fields: Self.contactFields(form, errors, site), errors: errors.general, notice: notice,
                 submit: "Send message", honeypot: Self.honeypotField))
-        return self.render("site-agent", model, issued: issued, status: status)
+        return self.pages.html("site-agent", model)
     }
 
     private static func contactFields(_ form: DashboardForm?, _ errors: FormErrors, _ site: Site) -> [FormField] {
@@ -360,14 +416,31 @@ struct PublicSitePages {
         var paging: ListPaging.Position?
     }
 
+    /// The listings page as every visitor with the same filters sees it, kept rendered.
     func listings(_ request: Request, context: APIContext) async throws -> Response {
         let site = try await self.site(context)
         let parameters = request.uri.queryParameters
+        let filters = ListingFilters(
+            minPrice: parameters.get("minPrice") ?? "", maxPrice: parameters.get("maxPrice") ?? "",
+            bedrooms: parameters.get("minBedrooms") ?? "", page: parameters.get("page"))
+        let key =
+            ["listings", site.workspace.id.rawValue, filters.minPrice, filters.maxPrice, filters.bedrooms]
+            .joined(separator: "\u{0}") + (filters.page.map { "\u{0}" + $0 } ?? "")
+        return try await self.page(kept: key, issued: nil) { try await self.listingsPage(site, filters) }!
+    }
+
+    /// The listings page's query, as typed.
+    private struct ListingFilters: Sendable {
+        var minPrice: String
+        var maxPrice: String
+        var bedrooms: String
+        var page: String?
+    }
+
+    private func listingsPage(_ site: Site, _ filters: ListingFilters) async throws -> SharedPage {
         var query = ListingQuery()
         var errors = FieldErrorCollector()
-        let minPrice = parameters.get("minPrice") ?? ""
-        let maxPrice = parameters.get("maxPrice") ?? ""
-        let bedrooms = parameters.get("minBedrooms") ?? ""
+        let (minPrice, maxPrice, bedrooms) = (filters.minPrice, filters.maxPrice, filters.bedrooms)
         if !TextRules.trimmed(minPrice).isEmpty {
             query.minPrice = errors.check { try Money(validating: TextRules.trimmed(minPrice), field: "minPrice") }
         }
@@ -375,7 +448,7 @@ struct PublicSitePages {
             query.maxPrice = errors.check { try Money(validating: TextRules.trimmed(maxPrice), field: "maxPrice") }
         }
         query.minBedrooms = Int(bedrooms).flatMap { (1...10).contains($0) ? $0 : nil }
-        let paging = ListPaging(parameters.get("page"), size: Self.listingsPerPage)
+        let paging = ListPaging(filters.page, size: Self.listingsPerPage)
         (query.limit, query.offset) = (paging.limit, paging.offset)
         let failure = ValidationFailure(errors.errors)
         let byField = FormErrors(failure, fields: ["minPrice", "maxPrice"])
@@ -397,7 +470,7 @@ struct PublicSitePages {
             ],
             errors: byField.general, position: position,
             paging: position.newer != nil || position.older != nil ? position : nil)
-        return self.pages.render("site-listings", model, status: errors.errors.isEmpty ? .ok : .badRequest)
+        return SharedPage(self.pages.html("site-listings", model), status: errors.errors.isEmpty ? .ok : .badRequest)
     }
 
     struct ListingPage: Sendable {
@@ -408,17 +481,34 @@ struct PublicSitePages {
 
     /// One of the agent's active listings; any other id (another agent's, an archived or sold one) is a 404.
     private func activeListing(_ context: APIContext, _ site: Site) async throws -> Listing {
-        guard let text = context.parameters.get("listingID"), let id = Listing.ID(text),
-            let listing = try await ListingStore(database: self.database.sql).find(id, in: site.workspace.id),
-            listing.status == .active, listing.archivedAt == nil
-        else { throw NotFound("listing") }
+        guard let id = Self.listingID(context), let listing = try await self.activeListing(id, site) else {
+            throw NotFound("listing")
+        }
         return listing
     }
 
+    private static func listingID(_ context: APIContext) -> Listing.ID? {
+        context.parameters.get("listingID").flatMap(Listing.ID.init)
+    }
+
+    private func activeListing(_ id: Listing.ID, _ site: Site) async throws -> Listing? {
+        guard let listing = try await ListingStore(database: self.database.sql).find(id, in: site.workspace.id),
+            listing.status == .active, listing.archivedAt == nil
+        else { return nil }
+        return listing
+    }
+
+    /// The listing's page as every visitor sees it, kept rendered, so the listing is looked up only when it is made.
     func listingPage(_ request: Request, context: APIContext) async throws -> Response {
         let site = try await self.site(context)
-        let listing = try await self.activeListing(context, site)
-        return try await self.renderListingPage(site, listing, request: request)
+        guard let id = Self.listingID(context) else { throw NotFound("listing") }
+        let issued = try await self.issue("showing", site, request)
+        let page = try await self.page(kept: "listing \(site.workspace.id.rawValue) \(id.rawValue)", issued: issued) {
+            guard let listing = try await self.activeListing(id, site) else { return nil }
+            return SharedPage(try await self.listingPage(site, listing, form: nil, errors: FormErrors(), notice: nil))
+        }
+        guard let page else { throw NotFound("listing") }
+        return page
     }
 
     static let showingFieldNames: Set<String> = ["name", "email", "phone", "preferredTime", "message"]
@@ -428,6 +518,16 @@ struct PublicSitePages {
         errors: FormErrors = FormErrors(), notice: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let issued = try await self.issue("showing", site, request)
+        return try await self.page(kept: nil, issued: issued) {
+            SharedPage(
+                try await self.listingPage(site, listing, form: form, errors: errors, notice: notice), status: status)
+        }!
+    }
+
+    /// A listing's page, its form's token left to `tokenSlot`.
+    private func listingPage(
+        _ site: Site, _ listing: Listing, form: DashboardForm?, errors: FormErrors, notice: String?
+    ) async throws -> String {
         let fields = [
             FormField(name: "name", label: "Name", value: form?["name"] ?? "", error: errors["name"], required: true),
             FormField(
@@ -450,9 +550,10 @@ struct PublicSitePages {
                 photoUploadedAt: try await ListingPhotoStore(database: self.database.sql)
                     .info(of: listing.id, in: site.workspace.id)?.uploadedAt),
             request: SiteForm(
-                action: "\(site.path)/listings/\(listing.id.rawValue)/showings", token: issued.token, fields: fields,
-                errors: errors.general, notice: notice, submit: "Request a showing", honeypot: Self.honeypotField))
-        return self.render("site-listing", model, issued: issued, status: status)
+                action: "\(site.path)/listings/\(listing.id.rawValue)/showings", token: Self.tokenSlot,
+                fields: fields, errors: errors.general, notice: notice, submit: "Request a showing",
+                honeypot: Self.honeypotField))
+        return self.pages.html("site-listing", model)
     }
 
     func requestShowing(_ request: Request, context: APIContext) async throws -> Response {

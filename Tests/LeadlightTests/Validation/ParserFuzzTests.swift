@@ -189,6 +189,38 @@ import Testing
         }
     }
 
+    /// A visitor's form reaches `LeadChanges` as texts, not JSON: every body of strings must read the same both
+    /// ways, the same lead or the same errors.
+    @Test func leadTextsReadAsTheSameJSONBodyReads() {
+        let fields: [String: FuzzInput.FieldKind] = [
+            "name": .text(maxLength: 200), "email": .email, "phone": .phone, "source": .text(maxLength: 100),
+            "propertyAddress": .text(maxLength: 500), "notes": .text(maxLength: 5000),
+            "status": .oneOf(LeadStatus.allCases.map(\.rawValue)),
+        ]
+        self.fuzz("lead-texts", generate: { Self.body(&$0, fields: fields, required: ["name"]) }) { bytes in
+            // only bodies of texts, each a lead's field, as a form sends them
+            guard let object = try? JSONDecoder().decode([String: String].self, from: Data(bytes)),
+                object.keys.allSatisfy(fields.keys.contains)
+            else { throw ValidationFailure(field: "body", message: "is not a lead's texts") }
+            let texts = object.map { (field: $0.key, text: $0.value) }
+            let id = Lead.ID.generate()
+            func outcome(_ changes: LeadChanges) -> Result<Lead, ValidationFailure> {
+                Result { try changes.makeLead(id: id, in: Self.workspace, at: Self.now) }
+                    .mapError { $0 as? ValidationFailure ?? ValidationFailure(field: "?", message: "\($0)") }
+            }
+            let fromJSON = outcome(try Self.decode(LeadChanges.self, bytes))
+            let fromTexts = outcome(LeadChanges(texts: texts))
+            switch (fromJSON, fromTexts) {
+            case (.success(let json), .success(let text)): #expect(json == text)
+            case (.failure(let json), .failure(let text)):
+                let byField = { (failure: ValidationFailure) in failure.fields.sorted { $0.field < $1.field } }
+                #expect(byField(json) == byField(text), "\(object)")
+                throw json
+            default: Issue.record("read differently: \(fromJSON) and \(fromTexts) for \(object)")
+            }
+        }
+    }
+
     @Test func clientBodiesValidateOrNameTheirBadFields() {
         let fields: [String: FuzzInput.FieldKind] = [
             "name": .text(maxLength: 200), "email": .email, "phone": .phone, "notes": .text(maxLength: 5000),
