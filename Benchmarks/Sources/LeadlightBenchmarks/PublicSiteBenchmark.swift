@@ -20,7 +20,7 @@ struct PublicSiteBenchmark {
             wrk -t1 for \(self.seconds) s per line. The contact POST sends a real visitor's token and cookie: \
             every request stores a lead, its consent and its `lead.created` (the count is checked after).
 
-            | path | requests/s, 8 connections | median ms, 1 connection | vs. the API list |
+            | path | requests/s, 8 connections | median ms, 1 connection | vs. the API's (list or create) |
             |---|---:|---:|---:|
 
             """
@@ -41,27 +41,41 @@ struct PublicSiteBenchmark {
             try await Task.sleep(for: .seconds(2.2))  // as long as a person takes to fill the form in
 
             let api = "/api/v1/listings?limit=20"
-            let lines: [(String, String, [String], Bool)] = [
-                (api, "API: GET \(api)", ["Authorization: Bearer \(key)"], false),
-                ("/a/bench", "the agent's page (3 newest listings, contact form)", [], false),
-                ("/a/bench/listings", "listings (12 a page, filters)", [], false),
-                ("/a/bench/listings/\(listing)", "a listing with its showing form", [], false),
-                ("/a/bench/contact", "POST the contact form", ["Cookie: \(visitor.cookie)"], true),
+            let auth = ["Authorization: Bearer \(key)"]
+            // each page beside the API's list, the contact POST beside the API's lead create
+            let lines: [(path: String, name: String, headers: [String], kind: Line)] = [
+                (api, "API: GET \(api)", auth, .readBaseline),
+                ("/a/bench", "the agent's page (3 newest listings, contact form)", [], .read),
+                ("/a/bench/listings", "listings (12 a page, filters)", [], .read),
+                ("/a/bench/listings/\(listing)", "a listing with its showing form", [], .read),
+                ("/api/v1/leads", "API: POST /api/v1/leads (a lead and its event)", auth, .writeBaseline),
+                (
+                    "/a/bench/contact", "POST the contact form (a lead, its consent and its event)",
+                    ["Cookie: \(visitor.cookie)"], .contact
+                ),
             ]
-            var baseline = 0.0
+            var (readBaseline, writeBaseline) = (0.0, 0.0)
             var contactRequests = 0.0
-            for (path, name, headers, post) in lines {
-                FileHandle.standardError.write(Data("public site benchmark: \(path)\n".utf8))
-                let script = post ? try Self.contactScript(token: visitor.token) : nil
+            for line in lines {
+                FileHandle.standardError.write(Data("public site benchmark: \(line.path)\n".utf8))
+                let script = line.kind == .contact ? try Self.contactScript(token: visitor.token) : nil
                 defer { if let script { try? FileManager.default.removeItem(at: script) } }
+                let post = line.kind == .writeBaseline
                 let busy = try LeadsBenchmark.wrk(
-                    base + path, headers: headers, seconds: self.seconds, connections: 8, script: script)
+                    base + line.path, headers: line.headers, seconds: self.seconds, connections: 8, post: post,
+                    script: script)
                 let alone = try LeadsBenchmark.wrk(
-                    base + path, headers: headers, seconds: self.seconds, connections: 1, script: script)
-                if baseline == 0 { baseline = busy.rate }
-                if post { contactRequests = (busy.rate + alone.rate) * Double(self.seconds) }
+                    base + line.path, headers: line.headers, seconds: self.seconds, connections: 1, post: post,
+                    script: script)
+                switch line.kind {
+                case .readBaseline: readBaseline = busy.rate
+                case .writeBaseline: writeBaseline = busy.rate
+                case .contact: contactRequests = (busy.rate + alone.rate) * Double(self.seconds)
+                case .read: break
+                }
+                let baseline = line.kind == .read || line.kind == .readBaseline ? readBaseline : writeBaseline
                 text +=
-                    "| \(name) | \(Int(busy.rate)) | \(String(format: "%.2f", alone.medianMilliseconds)) | "
+                    "| \(line.name) | \(Int(busy.rate)) | \(String(format: "%.2f", alone.medianMilliseconds)) | "
                     + "\(String(format: "%.2f", busy.rate / baseline))× |\n"
             }
             let stored = try await Self.count("SELECT COUNT(*) AS n FROM leads WHERE source = 'website'", url)
@@ -71,6 +85,11 @@ struct PublicSiteBenchmark {
         }
         text += try await Self.emailImport()
         return text
+    }
+
+    /// A line of the report: a page read beside the API's list, or a write beside the API's create.
+    enum Line {
+        case readBaseline, read, writeBaseline, contact
     }
 
     /// Listings made through the API, as an agent's sync would; the id of one.
