@@ -24,7 +24,7 @@ package struct LeadlightDatabase: Sendable {
     private let backend: Backend
 
     private enum Backend: Sendable {
-        case sqlite(readers: SQLiteReaders, writer: SQLiteConnection, lock: AsyncLock, batcher: SQLiteWriteBatcher)
+        case sqlite(readers: SQLiteReaders, writer: SQLiteWriter, lock: AsyncLock, batcher: SQLiteWriteBatcher)
         case postgres(lender: PostgresLender, run: Task<Void, Never>)
     }
 
@@ -64,40 +64,39 @@ package struct LeadlightDatabase: Sendable {
     ]
 
     private static func openSQLite(path: String, logger: Logger) async throws -> LeadlightDatabase {
-        let storage = SQLiteConnection.Storage.file(path: URL(fileURLWithPath: path).path)
-        var connections: [SQLiteConnection] = []
+        let file = URL(fileURLWithPath: path).path
+        let storage = SQLiteConnection.Storage.file(path: file)
+        let writer = try SQLiteWriter.open(path: file)
+        var readers: [SQLiteConnection] = []
         do {
-            let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
-            connections.append(writer)
             // WAL lets readers run while one writer writes; NORMAL sync is durable across process crashes in WAL.
             // busy_timeout makes another process (the CLI beside a running server) wait instead of failing.
             for pragma in [
                 "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
             ] + Self.connectionPragmas {
-                _ = try await writer.query(pragma, [])
+                try writer.run(pragma, [], onRow: { _ in })
             }
-            var readers: [SQLiteConnection] = []
             for _ in 0..<Self.readerCount {
                 let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
-                connections.append(reader)
-                for pragma in Self.connectionPragmas { _ = try await reader.query(pragma, []) }
                 readers.append(reader)
+                for pragma in Self.connectionPragmas { _ = try await reader.query(pragma, []) }
             }
             let lender = SQLiteReaders(connections: readers)
             let lock = AsyncLock()
             let commits = CommitSignal()
-            let batcher = SQLiteWriteBatcher(session: writer.sql(queryLogLevel: .trace), lock: lock, commits: commits)
+            let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+            let batcher = SQLiteWriteBatcher(
+                session: SQLiteWriterDatabase(writer: writer, logger: logger, eventLoop: eventLoop), lock: lock,
+                commits: commits, thread: WriterThread())
             return LeadlightDatabase(
                 dialect: .sqlite,
-                sql: PooledSQLDatabase(
-                    lender: lender, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
-                    dialect: SQLiteDialect()
-                ),
+                sql: PooledSQLDatabase(lender: lender, logger: logger, eventLoop: eventLoop, dialect: SQLiteDialect()),
                 commits: commits,
                 backend: .sqlite(readers: lender, writer: writer, lock: lock, batcher: batcher)
             )
         } catch {
-            for connection in connections { try? await connection.close() }
+            for reader in readers { try? await reader.close() }
+            writer.close()
             throw error
         }
     }
@@ -203,11 +202,12 @@ package struct LeadlightDatabase: Sendable {
     /// Closes every connection; afterwards every query fails. Safe to call more than once.
     package func close() async {
         switch self.backend {
-        case .sqlite(let readers, let writer, let lock, _):
+        case .sqlite(let readers, let writer, let lock, let batcher):
             // Behind the write lock, so a running transaction finishes first. Closing twice is harmless.
             _ = try? await lock.withLock {
                 for reader in readers.connections { try? await reader.close() }
-                try? await writer.close()
+                writer.close()
+                batcher.thread.stop()
             }
         case .postgres(_, let run):
             run.cancel()

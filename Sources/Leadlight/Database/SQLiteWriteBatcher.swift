@@ -17,13 +17,16 @@ final class SQLiteWriteBatcher: Sendable {
     private let session: any SQLDatabase
     private let lock: AsyncLock
     private let commits: CommitSignal
+    /// Where batches run (`SQLiteWriter` runs each statement where it is asked for).
+    let thread: WriterThread
     /// Transactions waiting, and whether one of their callers is leading a batch now.
     private let state = Mutex<(pending: [Job], leading: Bool)>(([], false))
 
-    init(session: any SQLDatabase, lock: AsyncLock, commits: CommitSignal) {
+    init(session: any SQLDatabase, lock: AsyncLock, commits: CommitSignal, thread: WriterThread) {
         self.session = session
         self.lock = lock
         self.commits = commits
+        self.thread = thread
     }
 
     /// Runs `body` in a transaction, alone or with others waiting at the same time; returns once it committed.
@@ -53,7 +56,9 @@ final class SQLiteWriteBatcher: Sendable {
             return batch
         }
         await self.lock.lock()
-        await self.commits.run { await self.run(batch) }
+        await withTaskExecutorPreference(self.thread) {
+            await self.commits.run { await self.run(batch) }
+        }
         await self.lock.unlock()
         let next = self.state.withLock { state in
             if state.pending.isEmpty { state.leading = false }

@@ -70,7 +70,7 @@ import Testing
             let batchTime = ContinuousClock.now - started
             await first.stop()
 
-            let fractions = [0.0, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.5]
+            let fractions = [0.0, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.5, 3.0]
             var committedBeforeKill = 0
             for (step, fraction) in fractions.enumerated() {
                 let version = step + 1

@@ -1,0 +1,286 @@
+import Foundation
+import Logging
+import NIOCore
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import Synchronization
+import VaporCSQLite
+
+/// SQLite's one writer connection, driven through SQLite's own C interface (the copy SQLiteNIO builds).
+///
+/// Through SQLiteNIO every statement is a round trip: from the Swift executor to its thread pool, back through an
+/// event loop and on to the executor again, three thread hand-offs, and SQLite prepares the statement afresh each
+/// time. A create is three or four statements and group-committed transactions run one after another, so the
+/// hand-offs were most of a write's time (docs/BENCHMARKS.md). Here a statement runs where it is asked for, with
+/// its prepared form kept per SQL text. `SQLiteWriteBatcher` runs each batch on `WriterThread`, so SQLite's work
+/// (a commit's writes, now and then a checkpoint) never holds a thread of Swift's shared executor.
+final class SQLiteWriter: Sendable {
+    /// SQLite's pointers, touched only with the mutex held (`SQLITE_OPEN_FULLMUTEX` besides).
+    private struct State: ~Copyable, @unchecked Sendable {
+        var handle: OpaquePointer?
+        /// Prepared statements by SQL text, reset after each use.
+        var statements: [String: OpaquePointer] = [:]
+    }
+
+    /// The most statements kept prepared; past it they are all finalized and prepared again as used.
+    static let keptStatements = 256
+
+    private let state: Mutex<State>
+
+    private init(handle: OpaquePointer) {
+        self.state = Mutex(State(handle: handle))
+    }
+
+    /// Opens (creating) the file and turns extended result codes on, so a unique violation names itself.
+    static func open(path: String) throws -> SQLiteWriter {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+            if let handle { sqlite_nio_sqlite3_close_v2(handle) }
+            throw SQLiteWriterError(code: status, message: "cannot open \(path): \(message)")
+        }
+        sqlite_nio_sqlite3_extended_result_codes(handle, 1)
+        return SQLiteWriter(handle: handle)
+    }
+
+    /// Runs `sql` with `binds`, handing each result row to `onRow`.
+    func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteWriterRow) -> Void) throws {
+        try self.state.withLock { state in
+            guard let handle = state.handle else {
+                throw SQLiteWriterError(code: SQLITE_MISUSE, message: "the database is closed")
+            }
+            let statement = try Self.prepared(sql, &state, handle: handle)
+            defer {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            }
+            for (index, value) in binds.enumerated() {
+                let status = Self.bind(value, at: Int32(index + 1), to: statement)
+                guard status == SQLITE_OK else { throw SQLiteWriterError(code: status, handle: handle) }
+            }
+            var columns: [String]?
+            while true {
+                let status = sqlite_nio_sqlite3_step(statement)
+                if status == SQLITE_DONE { return }
+                guard status == SQLITE_ROW else { throw SQLiteWriterError(code: status, handle: handle) }
+                let names = columns ?? Self.columnNames(of: statement)
+                columns = names
+                onRow(SQLiteWriterRow(columns: names, values: Self.values(of: statement, count: names.count)))
+            }
+        }
+    }
+
+    /// Finalizes every statement and closes the connection; afterwards every statement fails. Safe to call again.
+    func close() {
+        self.state.withLock { state in
+            for statement in state.statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            state.statements = [:]
+            if let handle = state.handle { sqlite_nio_sqlite3_close_v2(handle) }
+            state.handle = nil
+        }
+    }
+
+    private static func prepared(_ sql: String, _ state: inout State, handle: OpaquePointer) throws -> OpaquePointer {
+        if let kept = state.statements[sql] { return kept }
+        if state.statements.count >= Self.keptStatements {
+            for statement in state.statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            state.statements = [:]
+        }
+        var statement: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw SQLiteWriterError(code: status, handle: handle) }
+        state.statements[sql] = statement
+        return statement
+    }
+
+    /// SQLite copies texts and blobs as they are bound (`SQLITE_TRANSIENT`).
+    private static var transient: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }
+
+    private static func bind(_ value: SQLiteData, at index: Int32, to statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let integer): return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(integer))
+        case .float(let double): return sqlite_nio_sqlite3_bind_double(statement, index, double)
+        case .text(let text):
+            // a null pointer would bind NULL, so an empty text is bound from a literal
+            guard !text.isEmpty else { return sqlite_nio_sqlite3_bind_text(statement, index, "", 0, Self.transient) }
+            var text = text
+            return text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    sqlite_nio_sqlite3_bind_text(
+                        statement, index, chars.baseAddress, Int32(chars.count), Self.transient)
+                }
+            }
+        case .blob(let buffer):
+            guard buffer.readableBytes > 0 else { return sqlite_nio_sqlite3_bind_zeroblob(statement, index, 0) }
+            return buffer.withUnsafeReadableBytes { bytes in
+                sqlite_nio_sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+            }
+        case .null: return sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+    }
+
+    private static func columnNames(of statement: OpaquePointer) -> [String] {
+        (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
+            sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
+        }
+    }
+
+    private static func values(of statement: OpaquePointer, count: Int) -> [SQLiteData] {
+        (0..<Int32(count)).map { column in
+            switch sqlite_nio_sqlite3_column_type(statement, column) {
+            case SQLITE_INTEGER: return .integer(SQLiteInt64(sqlite_nio_sqlite3_column_int64(statement, column)))
+            case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+            case SQLITE_TEXT:
+                let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+                guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
+                return .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
+            case SQLITE_BLOB:
+                let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+                guard let blob = sqlite_nio_sqlite3_column_blob(statement, column) else { return .blob(ByteBuffer()) }
+                return .blob(ByteBuffer(bytes: UnsafeRawBufferPointer(start: blob, count: length)))
+            default: return .null
+            }
+        }
+    }
+}
+
+/// A failure SQLite reported for a statement of the writer: its extended result code and message.
+struct SQLiteWriterError: Error, CustomStringConvertible {
+    var code: Int32
+    var message: String
+
+    init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(code: Int32, handle: OpaquePointer) {
+        self.code = sqlite_nio_sqlite3_extended_errcode(handle)
+        self.message = String(cString: sqlite_nio_sqlite3_errmsg(handle))
+    }
+
+    /// A UNIQUE or PRIMARY KEY constraint failed (`SQLITE_CONSTRAINT_UNIQUE`, `SQLITE_CONSTRAINT_PRIMARYKEY`: macros
+    /// Swift does not import).
+    var isUniqueViolation: Bool { self.code == SQLITE_CONSTRAINT | 8 << 8 || self.code == SQLITE_CONSTRAINT | 6 << 8 }
+
+    var description: String { "SQLite error \(self.code): \(self.message)" }
+}
+
+/// A result row of the writer, read as SQLiteKit reads SQLiteNIO's rows.
+struct SQLiteWriterRow: SQLRow {
+    let columns: [String]
+    let values: [SQLiteData]
+
+    var allColumns: [String] { self.columns }
+
+    func contains(column: String) -> Bool { self.columns.contains(column) }
+
+    func decodeNil(column: String) throws -> Bool {
+        try self.value(column).isNull
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        try SQLiteDataDecoder().decode(D.self, from: try self.value(column))
+    }
+
+    private func value(_ column: String) throws -> SQLiteData {
+        guard let index = self.columns.firstIndex(of: column) else {
+            throw DecodingError.keyNotFound(
+                SQLiteWriterColumn(column), .init(codingPath: [], debugDescription: "No column named \(column)"))
+        }
+        return self.values[index]
+    }
+}
+
+private struct SQLiteWriterColumn: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { self.stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// The writer as an `SQLDatabase`, for the stores a transaction's body builds on it: each statement is
+/// serialized by SQLKit with SQLite's dialect, its binds encoded as SQLiteKit encodes them, and run at once.
+struct SQLiteWriterDatabase: SQLDatabase {
+    let writer: SQLiteWriter
+    let logger: Logger
+    let eventLoop: any EventLoop
+    var dialect: any SQLDialect { SQLiteDialect() }
+    var queryLogLevel: Logger.Level? { .trace }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
+        Void
+    > {
+        do {
+            try self.run(query, onRow)
+            return self.eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return self.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try self.run(query, onRow)
+    }
+
+    private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
+        let (sql, binds) = self.serialize(query)
+        let encoder = SQLiteDataEncoder()
+        try self.writer.run(sql, try binds.map { try encoder.encode($0) }, onRow: onRow)
+    }
+}
+
+/// The thread SQLite's writer works on: a task executor of one thread. `SQLiteWriteBatcher` runs each batch with
+/// it preferred, so the batch's statements run here one after another, and SQLite's work (a commit's writes, now
+/// and then a checkpoint's) never holds a thread of Swift's shared executor.
+final class WriterThread: TaskExecutor, @unchecked Sendable {
+    // `queue` and `stopped` are only touched with `condition` locked.
+    private let condition = NSCondition()
+    private var queue: [UnownedJob] = []
+    private var stopped = false
+
+    init() {
+        let thread = Thread { [self] in self.work() }
+        thread.name = "leadlight-sqlite-writer"
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        self.condition.lock()
+        guard !self.stopped else {
+            // the database is closed: the job (a transaction that will fail) runs where it was enqueued
+            self.condition.unlock()
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+            return
+        }
+        self.queue.append(job)
+        self.condition.signal()
+        self.condition.unlock()
+    }
+
+    /// Runs what is queued, then ends the thread.
+    func stop() {
+        self.condition.lock()
+        self.stopped = true
+        self.condition.signal()
+        self.condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            self.condition.lock()
+            while self.queue.isEmpty && !self.stopped { self.condition.wait() }
+            let jobs = self.queue
+            self.queue.removeAll(keepingCapacity: true)
+            let done = jobs.isEmpty && self.stopped
+            self.condition.unlock()
+            if done { return }
+            for job in jobs { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import NIOCore
+import SQLKit
+import Testing
+
+@testable import Leadlight
+
+/// SQLite's writer, which drives SQLite's C interface itself (`SQLiteWriter`): every kind of value it binds comes
+/// back as written through the readers (SQLiteNIO), a failed constraint is recognised, statements stay right past
+/// the number kept prepared, and a closed database refuses writes rather than hanging.
+@Suite struct SQLiteWriterTests {
+    struct Row: Codable, Equatable {
+        var id: Int64
+        var note: String?
+        var amount: Double?
+        var payload: Data?
+    }
+
+    @Test func everyKindOfValueIsWrittenAsReadBack() async throws {
+        try await TestDatabase.sqlite.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                try await database.transaction { tx in
+                    try await tx.raw(
+                        "CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT, amount REAL, payload BLOB)"
+                    )
+                    .run()
+                }
+                let rows = [
+                    Row(id: 1, note: "", amount: 0, payload: Data()),
+                    Row(id: 2, note: "Zoë 👩‍💻 日本", amount: -1.5, payload: Data([0, 1, 255])),
+                    Row(id: Int64.max, note: nil, amount: nil, payload: nil),
+                    Row(
+                        id: Int64.min, note: String(repeating: "x", count: 100_000), amount: 1e300,
+                        payload: Data(count: 70_000)),
+                ]
+                try await database.transaction { tx in
+                    for row in rows { try await tx.insert(into: "scratch").model(row).run() }
+                }
+                let read = try await database.sql.select().columns("id", "note", "amount", "payload").from("scratch")
+                    .orderBy("id").all(decoding: Row.self)
+                #expect(read == rows.sorted { $0.id < $1.id })
+                #expect(
+                    try await database.sql.raw("SELECT count(*) AS n FROM scratch WHERE note = ''").first()?
+                        .decode(column: "n", as: Int.self) == 1, "an empty text is a text, not NULL")
+
+                // rows the writer reads come back as the readers' do
+                let again = try await database.transaction { tx in
+                    try await tx.select().columns("id", "note", "amount", "payload").from("scratch").orderBy("id")
+                        .all(decoding: Row.self)
+                }
+                #expect(again == read)
+            }
+        }
+    }
+
+    @Test func aUniqueViolationIsRecognisedAndLeavesNothing() async throws {
+        try await TestDatabase.sqlite.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                try await database.transaction { tx in
+                    try await tx.raw("CREATE TABLE scratch (id INTEGER PRIMARY KEY, email TEXT UNIQUE)").run()
+                    try await tx.raw("INSERT INTO scratch (id, email) VALUES (1, 'a@example.com')").run()
+                }
+                do {
+                    try await database.transaction { tx in
+                        try await tx.raw("INSERT INTO scratch (id, email) VALUES (2, 'b@example.com')").run()
+                        try await tx.raw("INSERT INTO scratch (id, email) VALUES (3, 'a@example.com')").run()
+                    }
+                    Issue.record("the second email was taken")
+                } catch {
+                    #expect(UniqueViolation.matches(error, column: "email"))
+                    #expect(!UniqueViolation.matches(error, column: "name"))
+                }
+                do {
+                    try await database.transaction { tx in
+                        try await tx.raw("INSERT INTO scratch (id, email) VALUES (1, 'c@example.com')").run()
+                    }
+                    Issue.record("the id was taken")
+                } catch {
+                    #expect(UniqueViolation.matches(error))
+                }
+                let count = try await database.sql.raw("SELECT count(*) AS n FROM scratch").first()?
+                    .decode(column: "n", as: Int.self)
+                #expect(count == 1, "the failed transactions left nothing")
+            }
+        }
+    }
+
+    @Test func statementsPastTheNumberKeptPreparedStayRight() async throws {
+        try await TestDatabase.sqlite.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                try await database.transaction { tx in
+                    try await tx.raw("CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT NOT NULL)").run()
+                }
+                // more distinct statements than are kept, each used twice, in one transaction and in many
+                let distinct = SQLiteWriter.keptStatements + 40
+                try await database.transaction { tx in
+                    for number in 0..<distinct {
+                        try await tx.raw(
+                            "INSERT INTO scratch (id, note) VALUES (\(unsafeRaw: String(number)), \(bind: "n\(number)"))"
+                        ).run()
+                    }
+                }
+                for number in 0..<distinct {
+                    try await database.transaction { tx in
+                        try await tx.raw(
+                            "UPDATE scratch SET note = note || '!' WHERE id = \(unsafeRaw: String(number)) AND 1 = \(bind: 1)"
+                        ).run()
+                    }
+                }
+                let notes = try await database.sql.raw("SELECT note FROM scratch ORDER BY id").all().map {
+                    try $0.decode(column: "note", as: String.self)
+                }
+                #expect(notes == (0..<distinct).map { "n\($0)!" })
+            }
+        }
+    }
+
+    @Test func aClosedDatabaseRefusesWritesInsteadOfHanging() async throws {
+        try await TestDatabase.sqlite.withFreshLocation { location in
+            let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
+            try await database.transaction { tx in try await tx.raw("CREATE TABLE scratch (id INTEGER)").run() }
+            await database.close()
+            await #expect(throws: SQLiteWriterError.self) {
+                try await database.transaction { tx in try await tx.raw("INSERT INTO scratch (id) VALUES (1)").run() }
+            }
+        }
+    }
+}
