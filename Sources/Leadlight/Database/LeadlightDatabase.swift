@@ -63,6 +63,10 @@ package struct LeadlightDatabase: Sendable {
         "PRAGMA busy_timeout = 10000", "PRAGMA mmap_size = 268435456", "PRAGMA cache_size = -16384",
     ]
 
+    /// The writer's: what every connection sets, but SQLite's default page cache (2 MB), which it needs for the
+    /// pages it changes; a larger one cost it a walk of the whole cache at each commit (`pcache1TruncateUnsafe`).
+    private static let writerPragmas = Self.connectionPragmas + ["PRAGMA cache_size = -2000"]
+
     private static func openSQLite(path: String, logger: Logger) async throws -> LeadlightDatabase {
         let file = URL(fileURLWithPath: path).path
         let storage = SQLiteConnection.Storage.file(path: file)
@@ -73,7 +77,7 @@ package struct LeadlightDatabase: Sendable {
             // busy_timeout makes another process (the CLI beside a running server) wait instead of failing.
             for pragma in [
                 "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-            ] + Self.connectionPragmas {
+            ] + Self.writerPragmas {
                 try writer.run(pragma, [], onRow: { _ in })
             }
             for _ in 0..<Self.readerCount {
@@ -85,12 +89,21 @@ package struct LeadlightDatabase: Sendable {
             let lock = AsyncLock()
             let commits = CommitSignal()
             let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+            let sql = PooledSQLDatabase(lender: lender, logger: logger, eventLoop: eventLoop, dialect: SQLiteDialect())
+            // most of each checkpoint runs on a reader, beside the writer (SQLite's own threshold is 1,000 pages)
+            writer.checkpoint(early: 500, late: 1000) {
+                do {
+                    _ = try await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").all()
+                } catch {
+                    logger.debug("A checkpoint did not run: \(String(reflecting: error))")
+                }
+            }
             let batcher = SQLiteWriteBatcher(
                 session: SQLiteWriterDatabase(writer: writer, logger: logger, eventLoop: eventLoop), lock: lock,
                 commits: commits, thread: WriterThread())
             return LeadlightDatabase(
                 dialect: .sqlite,
-                sql: PooledSQLDatabase(lender: lender, logger: logger, eventLoop: eventLoop, dialect: SQLiteDialect()),
+                sql: sql,
                 commits: commits,
                 backend: .sqlite(readers: lender, writer: writer, lock: lock, batcher: batcher)
             )

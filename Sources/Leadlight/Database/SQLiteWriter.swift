@@ -21,6 +21,8 @@ final class SQLiteWriter: Sendable {
         var handle: OpaquePointer?
         /// Prepared statements by SQL text, reset after each use.
         var statements: [String: OpaquePointer] = [:]
+        /// Told of the log's length after each commit (kept alive here: SQLite holds only a pointer to it).
+        var walWatcher: WALWatcher?
     }
 
     /// The most statements kept prepared; past it they are all finalized and prepared again as used.
@@ -73,6 +75,31 @@ final class SQLiteWriter: Sendable {
         }
     }
 
+    /// Checkpoints in two steps. SQLite's own (`wal_autocheckpoint`) runs inside the commit that leaves the
+    /// write-ahead log at 1,000 pages, copying them all into the file while every writer waits. Here `early`
+    /// is called, off this connection, once the log holds `early` pages, so a reader copies most of it beside the
+    /// writer; the writer still checkpoints at `late` pages itself, which copies only what is left, and lets the
+    /// log start again from its beginning (a checkpoint beside a busy writer never catches up with it).
+    func checkpoint(early: Int, late: Int, with checkpoint: @escaping @Sendable () async -> Void) {
+        self.state.withLock { state in
+            guard let handle = state.handle else { return }
+            let watcher = WALWatcher(early: early, late: late, checkpoint: checkpoint)
+            state.walWatcher = watcher
+            sqlite_nio_sqlite3_wal_hook(
+                handle,
+                { context, handle, _, frames in
+                    guard let context else { return SQLITE_OK }
+                    let watcher = Unmanaged<WALWatcher>.fromOpaque(context).takeUnretainedValue()
+                    if frames >= watcher.late {  // as SQLite's own hook does, on this connection, in the commit
+                        sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                    } else {
+                        watcher.logged(frames)
+                    }
+                    return SQLITE_OK
+                }, Unmanaged.passUnretained(watcher).toOpaque())
+        }
+    }
+
     /// Finalizes every statement and closes the connection; afterwards every statement fails. Safe to call again.
     func close() {
         self.state.withLock { state in
@@ -80,6 +107,7 @@ final class SQLiteWriter: Sendable {
             state.statements = [:]
             if let handle = state.handle { sqlite_nio_sqlite3_close_v2(handle) }
             state.handle = nil
+            state.walWatcher = nil
         }
     }
 
@@ -143,6 +171,31 @@ final class SQLiteWriter: Sendable {
                 return .blob(ByteBuffer(bytes: UnsafeRawBufferPointer(start: blob, count: length)))
             default: return .null
             }
+        }
+    }
+}
+
+/// Starts a checkpoint beside the writer when a commit leaves the write-ahead log at `early` pages or longer,
+/// unless one runs.
+final class WALWatcher: Sendable {
+    let early: Int32
+    let late: Int32
+    private let checkpoint: @Sendable () async -> Void
+    private let running = Atomic<Bool>(false)
+
+    init(early: Int, late: Int, checkpoint: @escaping @Sendable () async -> Void) {
+        self.early = Int32(early)
+        self.late = Int32(late)
+        self.checkpoint = checkpoint
+    }
+
+    func logged(_ frames: Int32) {
+        guard frames >= self.early,
+            self.running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        Task {
+            await self.checkpoint()
+            self.running.store(false, ordering: .releasing)
         }
     }
 }

@@ -115,6 +115,40 @@ import Testing
         }
     }
 
+    /// Checkpoints run beside the writer, and the writer still finishes one at 1,000 pages: under writes that
+    /// never pause, the write-ahead log stays bounded (a checkpoint beside a busy writer alone never catches up,
+    /// and the log would hold every page written).
+    @Test func theWriteAheadLogStaysBoundedUnderWritesThatNeverPause() async throws {
+        try await TestDatabase.sqlite.withFreshLocation { location in
+            guard case .sqlite(let path) = location else { return }
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                try await database.transaction { tx in
+                    try await tx.raw("CREATE TABLE scratch (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)").run()
+                }
+                let (writers, each) = (8, 1_250)  // 10,000 rows of 2 KB: about 20 MB written through the log
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for writer in 0..<writers {
+                        group.addTask {
+                            for row in 0..<each {
+                                try await database.transaction { tx in
+                                    try await tx.raw(
+                                        "INSERT INTO scratch (id, payload) VALUES (\(bind: writer * each + row), \(bind: Data(count: 2048)))"
+                                    ).run()
+                                }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let count = try await database.sql.raw("SELECT count(*) AS n FROM scratch").first()?
+                    .decode(column: "n", as: Int.self)
+                #expect(count == writers * each)
+                let log = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+                #expect(log < 8 << 20, "the log grew to \(log) bytes")
+            }
+        }
+    }
+
     @Test func aClosedDatabaseRefusesWritesInsteadOfHanging() async throws {
         try await TestDatabase.sqlite.withFreshLocation { location in
             let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
