@@ -27,6 +27,9 @@ final class SQLiteWriter: Sendable {
 
     /// The most statements kept prepared; past it they are all finalized and prepared again as used.
     static let keptStatements = 256
+    /// Longer statements (a bulk upsert's many rows) are prepared for their one use and not kept: their prepare
+    /// is shared by their rows anyway, and kept they would hold memory for nothing.
+    static let longestKeptStatement = 4096
 
     private let state: Mutex<State>
 
@@ -54,10 +57,15 @@ final class SQLiteWriter: Sendable {
             guard let handle = state.handle else {
                 throw SQLiteWriterError(code: SQLITE_MISUSE, message: "the database is closed")
             }
-            let statement = try Self.prepared(sql, &state, handle: handle)
+            let kept = sql.utf8.count <= Self.longestKeptStatement
+            let statement = try kept ? Self.prepared(sql, &state, handle: handle) : Self.prepare(sql, handle, flags: 0)
             defer {
-                sqlite_nio_sqlite3_reset(statement)
-                sqlite_nio_sqlite3_clear_bindings(statement)
+                if kept {
+                    sqlite_nio_sqlite3_reset(statement)
+                    sqlite_nio_sqlite3_clear_bindings(statement)
+                } else {
+                    sqlite_nio_sqlite3_finalize(statement)
+                }
             }
             for (index, value) in binds.enumerated() {
                 let status = Self.bind(value, at: Int32(index + 1), to: statement)
@@ -117,10 +125,15 @@ final class SQLiteWriter: Sendable {
             for statement in state.statements.values { sqlite_nio_sqlite3_finalize(statement) }
             state.statements = [:]
         }
-        var statement: OpaquePointer?
-        let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
-        guard status == SQLITE_OK, let statement else { throw SQLiteWriterError(code: status, handle: handle) }
+        let statement = try Self.prepare(sql, handle, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
         state.statements[sql] = statement
+        return statement
+    }
+
+    private static func prepare(_ sql: String, _ handle: OpaquePointer, flags: UInt32) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw SQLiteWriterError(code: status, handle: handle) }
         return statement
     }
 

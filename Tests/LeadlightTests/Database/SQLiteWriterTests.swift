@@ -111,6 +111,20 @@ import Testing
                     try $0.decode(column: "note", as: String.self)
                 }
                 #expect(notes == (0..<distinct).map { "n\($0)!" })
+
+                // a statement too long to keep (a bulk upsert's many rows) is prepared for each use
+                for round in 0..<2 {
+                    let first = 10_000 + round * 500
+                    let rows = (first..<first + 500).map { (id: $0, note: "bulk \($0)") }
+                    try await database.transaction { tx in
+                        let insert = tx.insert(into: "scratch").columns("id", "note")
+                        for row in rows { insert.values(SQLBind(row.id), SQLBind(row.note)) }
+                        try await insert.run()
+                    }
+                }
+                let bulk = try await database.sql.raw("SELECT count(*) AS n FROM scratch WHERE note LIKE 'bulk %'")
+                    .first()?.decode(column: "n", as: Int.self)
+                #expect(bulk == 1000)
             }
         }
     }
@@ -144,7 +158,9 @@ import Testing
                     .decode(column: "n", as: Int.self)
                 #expect(count == writers * each)
                 let log = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
-                #expect(log < 8 << 20, "the log grew to \(log) bytes")
+                // 4–5 MB on an idle machine; more while a checkpoint beside the writer runs long on a busy one (the
+                // writer's own then waits for it), and about 195 MB if the writer never checkpointed
+                #expect(log < 32 << 20, "the log grew to \(log) bytes")
             }
         }
     }
