@@ -76,12 +76,14 @@ import Testing
                 try await leadlight("webhooks", "redeliver", id, testDelivery, "--agent-id", "hooks", "--json"))
             #expect(again["deliveryId"] as? String != testDelivery)
             #expect(try await receiver.waitForArrivals(2).count == 2)
-            #expect(await worker.stop() == 0)
+            let (status, workerLog) = await worker.stopReadingLog()
+            #expect(status == 0)
 
             let log = try self.json(
                 try await leadlight(
                     "webhooks", "deliveries", id, "--agent-id", "hooks", "--state", "delivered", "--json"))
-            #expect(log["total"] as? Int == 2)
+            let all = try await leadlight("webhooks", "deliveries", id, "--agent-id", "hooks")
+            #expect(log["total"] as? Int == 2, "deliveries:\n\(all.stdout)\nworker's log:\n\(workerLog)")
             let text = try await leadlight("webhooks", "deliveries", id, "--agent-id", "hooks")
             #expect(text.stdout.contains("#1"))
             #expect(text.stdout.contains("200"))

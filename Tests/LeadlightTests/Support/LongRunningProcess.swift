@@ -62,9 +62,15 @@ struct LongRunningProcess: Sendable {
     /// SIGTERM, then waits for the graceful shutdown to finish.
     @discardableResult
     func stop() async -> Int32 {
+        await self.stopReadingLog().status
+    }
+
+    /// The same, with what the process wrote on stderr, all of it (for a failing check to show).
+    func stopReadingLog() async -> (status: Int32, log: String) {
         self.child.signal(SIGTERM)
         let status = await self.child.exitStatus()
+        let log = self.log
         try? FileManager.default.removeItem(at: self.logFile)
-        return status
+        return (status, log)
     }
 }

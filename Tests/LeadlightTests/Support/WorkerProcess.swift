@@ -14,4 +14,7 @@ struct WorkerProcess: Sendable {
 
     @discardableResult
     func stop() async -> Int32 { await self.process.stop() }
+
+    /// Stops it and returns its exit status and its log (stderr).
+    func stopReadingLog() async -> (status: Int32, log: String) { await self.process.stopReadingLog() }
 }
