@@ -35,13 +35,7 @@ struct ListingPhotoStore: Sendable {
             .from("listing_photos")
             .where("workspace_id", .equal, workspace.rawValue).where("listing_id", .equal, listing.rawValue)
             .first()
-            .map { row in
-                PublicFile(
-                    kind: .photo, contentType: try row.decode(column: "content_type", as: String.self),
-                    fileName: try row.decode(column: "file_name", as: String.self),
-                    content: try row.decode(column: "content", as: Data.self),
-                    uploadedAt: Date(millisecondsSince1970: try row.decode(column: "uploaded_at", as: Int64.self)))
-            }
+            .map { try PublicFile(.photo, row: $0) }
     }
 
     /// Stores `file` as the listing's photo, replacing the one it had.

@@ -59,13 +59,7 @@ struct PublicProfileStore: Sendable {
         try await self.database.select().column("*").from("public_files")
             .where("workspace_id", .equal, workspace.rawValue).where("kind", .equal, kind.rawValue)
             .first()
-            .map { row in
-                PublicFile(
-                    kind: kind, contentType: try row.decode(column: "content_type", as: String.self),
-                    fileName: try row.decode(column: "file_name", as: String.self),
-                    content: try row.decode(column: "content", as: Data.self),
-                    uploadedAt: Date(millisecondsSince1970: try row.decode(column: "uploaded_at", as: Int64.self)))
-            }
+            .map { try PublicFile(kind, row: $0) }
     }
 
     func put(_ file: PublicFile, in workspace: Workspace.ID) async throws {
@@ -106,6 +100,18 @@ extension PublicFileInfo {
             contentType: try row.decode(column: "content_type", as: String.self),
             fileName: try row.decode(column: "file_name", as: String.self),
             size: try row.decode(column: "size", as: Int.self),
+            uploadedAt: Date(millisecondsSince1970: try row.decode(column: "uploaded_at", as: Int64.self)))
+    }
+}
+
+extension PublicFile {
+    /// From a row holding `content_type`, `file_name`, `content` and `uploaded_at` (an agent's file or a listing's
+    /// photo).
+    init(_ kind: Kind, row: any SQLRow) throws {
+        self.init(
+            kind: kind, contentType: try row.decode(column: "content_type", as: String.self),
+            fileName: try row.decode(column: "file_name", as: String.self),
+            content: try row.decode(column: "content", as: Data.self),
             uploadedAt: Date(millisecondsSince1970: try row.decode(column: "uploaded_at", as: Int64.self)))
     }
 }
