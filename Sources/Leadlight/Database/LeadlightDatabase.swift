@@ -58,13 +58,14 @@ package struct LeadlightDatabase: Sendable {
     private static let readerCount = 4
 
     /// Set on every SQLite connection. Memory-mapped reads (up to 256 MiB) save a system call per page read,
-    /// a measurable share of a 1,000-row upsert; a 16 MiB page cache per connection.
-    private static let connectionPragmas = [
-        "PRAGMA busy_timeout = 10000", "PRAGMA mmap_size = 268435456", "PRAGMA cache_size = -16384",
-    ]
+    /// a measurable share of a 1,000-row upsert.
+    private static let connectionPragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA mmap_size = 268435456"]
 
-    /// The writer's: what every connection sets, but SQLite's default page cache (2 MB), which it needs for the
-    /// pages it changes; a larger one cost it a walk of the whole cache at each commit (`pcache1TruncateUnsafe`).
+    /// A reader's: a 16 MiB page cache.
+    private static let readerPragmas = Self.connectionPragmas + ["PRAGMA cache_size = -16384"]
+
+    /// The writer's: SQLite's default page cache (2 MB), which it needs for the pages it changes; a larger one
+    /// cost it a walk of the whole cache at each commit (`pcache1TruncateUnsafe`).
     private static let writerPragmas = Self.connectionPragmas + ["PRAGMA cache_size = -2000"]
 
     private static func openSQLite(path: String, logger: Logger) async throws -> LeadlightDatabase {
@@ -83,7 +84,7 @@ package struct LeadlightDatabase: Sendable {
             for _ in 0..<Self.readerCount {
                 let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
                 readers.append(reader)
-                for pragma in Self.connectionPragmas { _ = try await reader.query(pragma, []) }
+                for pragma in Self.readerPragmas { _ = try await reader.query(pragma, []) }
             }
             let lender = SQLiteReaders(connections: readers)
             let lock = AsyncLock()
