@@ -9,6 +9,7 @@ import Logging
 ///     leadlight-bench webhooks [--postgres-url URL]
 ///     leadlight-bench dashboard [--seconds 10]
 ///     leadlight-bench public-site [--seconds 10]
+///     leadlight-bench core [--postgres-url URL] [--seconds 6] [--batches 10]
 ///
 /// Prints a Markdown report. `scripts/bench-products.sh` builds, starts PostgreSQL and runs it.
 @main
@@ -18,6 +19,13 @@ struct LeadlightBenchmarks {
         if arguments.first == "webhooks" {
             let postgresURL = arguments.firstIndex(of: "--postgres-url").map { arguments[$0 + 1] }
             print(try await WebhooksBenchmark(postgresURL: postgresURL).run())
+            return
+        }
+        if arguments.first == "core" {
+            let postgresURL = arguments.firstIndex(of: "--postgres-url").map { arguments[$0 + 1] }
+            let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 6
+            let batches = arguments.firstIndex(of: "--batches").flatMap { Int(arguments[$0 + 1]) } ?? 10
+            print(try await CoreBenchmark(postgresURL: postgresURL, seconds: seconds, batches: batches).run())
             return
         }
         if arguments.first == "public-site" {
@@ -39,7 +47,7 @@ struct LeadlightBenchmarks {
         guard arguments.first == "products" else {
             FileHandle.standardError.write(
                 Data(
-                    "usage: leadlight-bench products|leads|webhooks|dashboard|public-site [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
+                    "usage: leadlight-bench products|leads|webhooks|dashboard|public-site|core [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
                         .utf8))
             exit(2)
         }

@@ -45,7 +45,7 @@ struct LeadsBenchmark {
     }
 
     /// A bare Hummingbird server in this process answering the same JSON shape, fixed bytes.
-    private func measureCeiling() async throws -> Double {
+    func measureCeiling(connections: Int = 32) async throws -> Double {
         let leads = (0..<50).map { index in
             """
             {"id":"lead_\(String(repeating: "x", count: 16))\(index % 10)","name":"Lead \(index)","email":"lead\(index)@example.com",\
@@ -75,7 +75,9 @@ struct LeadsBenchmark {
                 port = value
                 break
             }
-            let rate = try Self.wrk("http://127.0.0.1:\(port)/leads", key: nil, seconds: self.seconds, post: false)
+            let rate = try Self.wrk(
+                "http://127.0.0.1:\(port)/leads", headers: [], seconds: self.seconds, connections: connections
+            ).rate
             group.cancelAll()
             return rate
         }

@@ -138,7 +138,7 @@ struct ProductsBenchmark {
         return ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["products": products]))
     }
 
-    private func push(_ bodies: [ByteBuffer], to server: BenchServer, key: String, expect status: String) async throws
+    func push(_ bodies: [ByteBuffer], to server: BenchServer, key: String, expect status: String) async throws
         -> [Double]
     {
         var seconds: [Double] = []
@@ -161,7 +161,7 @@ struct ProductsBenchmark {
     }
 
     /// The ceiling: the same rows, one multi-row INSERT per batch in its own transaction, no HTTP, no checks.
-    private func insertDirectly(databaseURL: String) async throws -> [Double] {
+    func insertDirectly(databaseURL: String) async throws -> [Double] {
         let logger = Logger(label: "bench")
         return try await LeadlightDatabase.withOpen(DatabaseLocation(databaseURL), logger: logger) { database in
             try await Migrator(database: database).migrate(logger: logger)

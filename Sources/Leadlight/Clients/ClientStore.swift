@@ -91,7 +91,13 @@ package struct ClientStore: ArchivableStore {
             return select
         }
         return try await self.database.newestFirstPage(
-            limit: query.limit, offset: query.offset, filtered: filtered, decode: Client.init(row:)
+            limit: query.limit, offset: query.offset, filtered: filtered,
+            counted: query.search == nil
+                ? .init(
+                    record: .clients, workspace: workspace, archived: query.archived,
+                    state: query.buyingStage?.rawValue)
+                : nil,
+            decode: Client.init(row:)
         )
     }
 

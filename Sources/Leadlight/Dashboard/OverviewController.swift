@@ -74,18 +74,7 @@ struct OverviewController {
         waitingQuery.status = .new
         waitingQuery.limit = 8
         let (waiting, waitingCount) = try await LeadStore(database: sql).list(waitingQuery, in: workspaceID)
-        let stageRows = try await sql.raw(
-            """
-            SELECT buying_stage, COUNT(*) AS n FROM clients
-            WHERE workspace_id = \(bind: workspaceID.rawValue) AND archived_at IS NULL
-            GROUP BY buying_stage
-            """
-        ).all()
-        var perStage: [String: Int] = [:]
-        for row in stageRows {
-            perStage[try row.decode(column: "buying_stage", as: String.self)] = try row.decode(
-                column: "n", as: Int.self)
-        }
+        let perStage = try await RecordCounts(database: sql).perState(.clients, in: workspaceID)
         let showingRows = try await sql.raw(
             """
             SELECT c.name AS client_name, l.address AS address, s.preferred_time AS preferred_time, s.status AS status

@@ -2,11 +2,13 @@ import SQLKit
 
 extension SQLDatabase {
     /// One page of the rows `filtered` selects (it names the table and the conditions), newest first, and how
-    /// many rows it selects in all: the shape of every list endpoint (`{"…": [...], "total": N}`).
+    /// many rows it selects in all: the shape of every list endpoint (`{"…": [...], "total": N}`). When the
+    /// filters are ones `record_counts` keeps (`counted`), the total is read from there; otherwise it is counted.
     func newestFirstPage<T>(
         limit: Int,
         offset: Int,
         filtered: (SQLSelectBuilder) -> SQLSelectBuilder,
+        counted: RecordCounts.Selection? = nil,
         decode: (any SQLRow) throws -> T
     ) async throws -> ([T], Int) {
         let page = try await filtered(self.select().column("*"))
@@ -16,6 +18,9 @@ extension SQLDatabase {
             .offset(offset)
             .all()
             .map(decode)
+        if let counted {
+            return (page, try await RecordCounts(database: self).total(counted))
+        }
         let total =
             try await filtered(self.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
             .first()?.decode(column: "n", as: Int.self) ?? 0

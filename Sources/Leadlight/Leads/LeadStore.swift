@@ -59,7 +59,11 @@ package struct LeadStore: ArchivableStore {
             return select
         }
         return try await self.database.newestFirstPage(
-            limit: query.limit, offset: query.offset, filtered: filtered, decode: Lead.init(row:)
+            limit: query.limit, offset: query.offset, filtered: filtered,
+            counted: query.search == nil
+                ? .init(record: .leads, workspace: workspace, archived: query.archived, state: query.status?.rawValue)
+                : nil,
+            decode: Lead.init(row:)
         )
     }
 

@@ -67,7 +67,12 @@ package struct ListingStore: ArchivableStore {
             return select
         }
         return try await self.database.newestFirstPage(
-            limit: query.limit, offset: query.offset, filtered: filtered, decode: Listing.init(row:)
+            limit: query.limit, offset: query.offset, filtered: filtered,
+            counted: query.address == nil && query.minPrice == nil && query.maxPrice == nil && query.minBedrooms == nil
+                ? .init(
+                    record: .listings, workspace: workspace, archived: query.archived, state: query.status?.rawValue)
+                : nil,
+            decode: Listing.init(row:)
         )
     }
 

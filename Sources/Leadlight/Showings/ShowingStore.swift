@@ -62,7 +62,12 @@ package struct ShowingStore: ArchivableStore {
             return select
         }
         return try await self.database.newestFirstPage(
-            limit: query.limit, offset: query.offset, filtered: filtered, decode: Showing.init(row:)
+            limit: query.limit, offset: query.offset, filtered: filtered,
+            counted: query.clientID == nil && query.listingID == nil
+                ? .init(
+                    record: .showings, workspace: workspace, archived: query.archived, state: query.status?.rawValue)
+                : nil,
+            decode: Showing.init(row:)
         )
     }
 }

@@ -75,13 +75,17 @@ struct ClientPages {
         let sql = self.database.sql
         let workspace = signedIn.workspaceID.rawValue
         let searchCondition: SQLQueryString = search.map { " AND " + $0.condition } ?? ""
-        let counts: SQLQueryString =
-            "SELECT buying_stage, COUNT(*) AS n FROM clients WHERE workspace_id = \(bind: workspace) AND archived_at IS NULL"
-            + searchCondition + " GROUP BY buying_stage"
         var perStage: [String: Int] = [:]
-        for row in try await sql.raw(counts).all() {
-            perStage[try row.decode(column: "buying_stage", as: String.self)] = try row.decode(
-                column: "n", as: Int.self)
+        if search == nil {
+            perStage = try await RecordCounts(database: sql).perState(.clients, in: signedIn.workspaceID)
+        } else {
+            let counts: SQLQueryString =
+                "SELECT buying_stage, COUNT(*) AS n FROM clients WHERE workspace_id = \(bind: workspace)"
+                + " AND archived_at IS NULL" + searchCondition + " GROUP BY buying_stage"
+            for row in try await sql.raw(counts).all() {
+                perStage[try row.decode(column: "buying_stage", as: String.self)] = try row.decode(
+                    column: "n", as: Int.self)
+            }
         }
         let cards: SQLQueryString =
             "SELECT * FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY buying_stage ORDER BY stage_changed_at DESC, id DESC) AS place"

@@ -29,6 +29,7 @@ package struct Migrator: Sendable {
         CreatePublicSite(),
         CreateEmailImport(),
         CreateListingPhotos(),
+        CountRecords(),
     ]
 
     let database: LeadlightDatabase
@@ -72,6 +73,9 @@ package struct Migrator: Sendable {
                     .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(now))
                     .run()
                 applied.append(migration.name)
+            }
+            if dialect == .postgres {
+                try await RecordCounts.fold(on: tx)
             }
             return applied
         }

@@ -1,0 +1,112 @@
+"""The limits the core benchmark holds Leadlight against: the same work done straight through Python's sqlite3
+on a database Leadlight made (same schema, same pragmas: WAL, synchronous=NORMAL), no HTTP, no JSON, no checks.
+
+    python3 sqlite_limits.py list   DATABASE WORKSPACE_ID SECONDS   -> page of 50 and its total, per second
+    python3 sqlite_limits.py create DATABASE WORKSPACE_ID SECONDS   -> a lead and its event row, per second
+    python3 sqlite_limits.py bulk   DATABASE WORKSPACE_ID BATCHES   -> each 1,000-row upsert's seconds
+
+Prints one JSON object on standard output.
+"""
+import json
+import sqlite3
+import sys
+import time
+
+ROWS_PER_BATCH = 1000
+CREATES_PER_TRANSACTION = 64
+
+
+def connect(path):
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA busy_timeout = 10000")
+    connection.execute("PRAGMA mmap_size = 268435456")
+    return connection
+
+
+def list_pages(connection, workspace, seconds):
+    """The API's first page and its total, as `GET /api/v1/leads?limit=50` reads them."""
+    page = (
+        "SELECT * FROM leads WHERE workspace_id = ? AND archived_at IS NULL "
+        "ORDER BY created_at DESC, id DESC LIMIT 50 OFFSET 0"
+    )
+    count = "SELECT COUNT(*) FROM leads WHERE workspace_id = ? AND archived_at IS NULL"
+    done = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        rows = connection.execute(page, (workspace,)).fetchall()
+        total = connection.execute(count, (workspace,)).fetchone()[0]
+        assert len(rows) == 50 and total >= 50
+        done += 1
+    return {"perSecond": done / (time.perf_counter() - started)}
+
+
+def create_leads(connection, workspace, seconds):
+    """A lead and its `lead.created` event per create, 64 creates a transaction (the server's group commit)."""
+    lead = (
+        "INSERT INTO leads (id, workspace_id, name, email, phone, phone_digits, source, property_address, notes, "
+        "status, created_at, updated_at) VALUES (?, ?, 'Benchmark Lead', 'bench@example.com', '555-0100', "
+        "'5550100', 'wrk', NULL, NULL, 'new', ?, ?)"
+    )
+    event = "INSERT INTO events (id, workspace_id, type, data, occurred_at) VALUES (?, ?, 'lead.created', ?, ?)"
+    data = json.dumps({"object": {"name": "Benchmark Lead", "email": "bench@example.com", "status": "new"}})
+    done = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        connection.execute("BEGIN IMMEDIATE")
+        for _ in range(CREATES_PER_TRANSACTION):
+            now = int(time.time() * 1000)
+            connection.execute(lead, (f"lead_limit{done}", workspace, now, now))
+            connection.execute(event, (f"evt_limit{done}", workspace, data, now))
+            done += 1
+        connection.execute("COMMIT")
+    return {"perSecond": done / (time.perf_counter() - started)}
+
+
+def bulk_upserts(connection, workspace, batches):
+    """The products benchmark's rows, 1,000 a transaction, with `executemany` and the upsert on (workspace, sku)."""
+    upsert = (
+        "INSERT INTO offerings (id, workspace_id, type, name, description, price_units, currency, active, sku, "
+        "stock_qty, reorder_level, unit, billing_period, term_months, external_id, created_at, updated_at) "
+        "VALUES (?, ?, 'PRODUCT', ?, ?, ?, 'USD', 1, ?, ?, NULL, 'piece', NULL, NULL, ?, ?, ?) "
+        "ON CONFLICT (workspace_id, sku) DO UPDATE SET name = excluded.name, description = excluded.description, "
+        "price_units = excluded.price_units, stock_qty = excluded.stock_qty, unit = excluded.unit, "
+        "updated_at = excluded.updated_at"
+    )
+    description = "A benchmark product with a description of ordinary length."
+    seconds = []
+    for batch in range(batches):
+        now = int(time.time() * 1000)
+        rows = []
+        for offset in range(ROWS_PER_BATCH):
+            index = batch * ROWS_PER_BATCH + offset
+            sku = f"LIMIT-{index}"
+            rows.append(
+                (f"off_{sku}", workspace, f"Product {index}", description, (index % 1000) * 10000 + 1000, sku,
+                 index % 500, sku, now, now)
+            )
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(upsert, rows)
+        connection.execute("COMMIT")
+        seconds.append(time.perf_counter() - started)
+    return {"batchSeconds": seconds}
+
+
+def main():
+    mode, path, workspace, amount = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    connection = connect(path)
+    if mode == "list":
+        result = list_pages(connection, workspace, float(amount))
+    elif mode == "create":
+        result = create_leads(connection, workspace, float(amount))
+    elif mode == "bulk":
+        result = bulk_upserts(connection, workspace, int(amount))
+    else:
+        sys.exit(f"unknown mode {mode}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
