@@ -17,7 +17,7 @@ final class SQLiteWriteBatcher: Sendable {
     private let session: any SQLDatabase
     private let lock: AsyncLock
     private let commits: CommitSignal
-    /// Where batches run (`SQLiteWriter` runs each statement where it is asked for).
+    /// Where batches run (`SQLiteDirectConnection` runs each statement where it is asked for).
     let thread: WriterThread
     /// Transactions waiting, and whether one of their callers is leading a batch now.
     private let state = Mutex<(pending: [Job], leading: Bool)>(([], false))

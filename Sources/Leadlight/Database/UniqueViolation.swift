@@ -5,7 +5,7 @@ import SQLiteNIO
 enum UniqueViolation {
     /// True when `error` is a unique violation; `column`, when given, must appear in the constraint.
     static func matches(_ error: any Error, column: String? = nil) -> Bool {
-        if let error = error as? SQLiteWriterError {
+        if let error = error as? SQLiteDirectError {
             return error.isUniqueViolation && (column.map { error.message.contains($0) } ?? true)
         }
         if let error = error as? SQLiteError {

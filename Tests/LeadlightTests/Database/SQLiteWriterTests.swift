@@ -5,7 +5,7 @@ import Testing
 
 @testable import Leadlight
 
-/// SQLite's writer, which drives SQLite's C interface itself (`SQLiteWriter`): every kind of value it binds comes
+/// SQLite's writer, which drives SQLite's C interface itself (`SQLiteDirectConnection`): every kind of value it binds comes
 /// back as written through the readers (SQLiteNIO), a failed constraint is recognised, statements stay right past
 /// the number kept prepared, and a closed database refuses writes rather than hanging.
 @Suite struct SQLiteWriterTests {
@@ -92,7 +92,7 @@ import Testing
                     try await tx.raw("CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT NOT NULL)").run()
                 }
                 // more distinct statements than are kept, each used twice, in one transaction and in many
-                let distinct = SQLiteWriter.keptStatements + 40
+                let distinct = SQLiteDirectConnection.keptStatements + 40
                 try await database.transaction { tx in
                     for number in 0..<distinct {
                         try await tx.raw(
@@ -170,7 +170,7 @@ import Testing
             let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
             try await database.transaction { tx in try await tx.raw("CREATE TABLE scratch (id INTEGER)").run() }
             await database.close()
-            await #expect(throws: SQLiteWriterError.self) {
+            await #expect(throws: SQLiteDirectError.self) {
                 try await database.transaction { tx in try await tx.raw("INSERT INTO scratch (id) VALUES (1)").run() }
             }
         }

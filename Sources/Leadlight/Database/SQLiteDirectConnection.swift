@@ -7,15 +7,17 @@ import SQLiteNIO
 import Synchronization
 import VaporCSQLite
 
-/// SQLite's one writer connection, driven through SQLite's own C interface (the copy SQLiteNIO builds).
+/// A SQLite connection driven through SQLite's own C interface (the copy SQLiteNIO builds): the writer, and the
+/// readers beside it.
 ///
 /// Through SQLiteNIO every statement is a round trip: from the Swift executor to its thread pool, back through an
 /// event loop and on to the executor again, three thread hand-offs, and SQLite prepares the statement afresh each
 /// time. A create is three or four statements and group-committed transactions run one after another, so the
-/// hand-offs were most of a write's time (docs/BENCHMARKS.md). Here a statement runs where it is asked for, with
-/// its prepared form kept per SQL text. `SQLiteWriteBatcher` runs each batch on `WriterThread`, so SQLite's work
-/// (a commit's writes, now and then a checkpoint) never holds a thread of Swift's shared executor.
-final class SQLiteWriter: Sendable {
+/// hand-offs were most of a write's time, and most of a list's besides its rows (docs/BENCHMARKS.md). Here a
+/// statement runs where it is asked for, with its prepared form kept per SQL text. `SQLiteWriteBatcher` runs each
+/// batch on `WriterThread`, so SQLite's work (a commit's writes, now and then a checkpoint) never holds a thread of
+/// Swift's shared executor; a reader's statement (an indexed page, a few rows of counts) runs in the task that asks.
+final class SQLiteDirectConnection: SQLiteStatementRunner {
     /// SQLite's pointers, touched only with the mutex held (`SQLITE_OPEN_FULLMUTEX` besides).
     private struct State: ~Copyable, @unchecked Sendable {
         var handle: OpaquePointer?
@@ -38,48 +40,65 @@ final class SQLiteWriter: Sendable {
     }
 
     /// Opens (creating) the file and turns extended result codes on, so a unique violation names itself.
-    static func open(path: String) throws -> SQLiteWriter {
+    static func open(path: String) throws -> SQLiteDirectConnection {
+        try self.open(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)
+    }
+
+    /// Opens a file the writer has made (a reader: it also runs checkpoints, which write to the file).
+    static func openExisting(path: String) throws -> SQLiteDirectConnection {
+        try self.open(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX)
+    }
+
+    private static func open(path: String, flags: Int32) throws -> SQLiteDirectConnection {
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
             if let handle { sqlite_nio_sqlite3_close_v2(handle) }
-            throw SQLiteWriterError(code: status, message: "cannot open \(path): \(message)")
+            throw SQLiteDirectError(code: status, message: "cannot open \(path): \(message)")
         }
         sqlite_nio_sqlite3_extended_result_codes(handle, 1)
-        return SQLiteWriter(handle: handle)
+        return SQLiteDirectConnection(handle: handle)
     }
 
     /// Runs `sql` with `binds`, handing each result row to `onRow`.
-    func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteWriterRow) -> Void) throws {
-        try self.state.withLock { state in
-            guard let handle = state.handle else {
-                throw SQLiteWriterError(code: SQLITE_MISUSE, message: "the database is closed")
+    func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) -> Void) throws {
+        try self.state.withLock { state in try Self.run(sql, binds, &state, onRow: onRow) }
+    }
+
+    /// Runs the statement as `run` does when no other thread is using the connection; false (nothing run) if one is.
+    func runIfFree(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) -> Void) throws -> Bool {
+        try self.state.withLockIfAvailable { state in try Self.run(sql, binds, &state, onRow: onRow) } != nil
+    }
+
+    private static func run(
+        _ sql: String, _ binds: [SQLiteData], _ state: inout State, onRow: (SQLiteDirectRow) -> Void
+    ) throws {
+        guard let handle = state.handle else {
+            throw SQLiteDirectError(code: SQLITE_MISUSE, message: "the database is closed")
+        }
+        let kept = sql.utf8.count <= Self.longestKeptStatement
+        let statement = try kept ? Self.prepared(sql, &state, handle: handle) : Self.prepare(sql, handle, flags: 0)
+        defer {
+            if kept {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            } else {
+                sqlite_nio_sqlite3_finalize(statement)
             }
-            let kept = sql.utf8.count <= Self.longestKeptStatement
-            let statement = try kept ? Self.prepared(sql, &state, handle: handle) : Self.prepare(sql, handle, flags: 0)
-            defer {
-                if kept {
-                    sqlite_nio_sqlite3_reset(statement)
-                    sqlite_nio_sqlite3_clear_bindings(statement)
-                } else {
-                    sqlite_nio_sqlite3_finalize(statement)
-                }
-            }
-            for (index, value) in binds.enumerated() {
-                let status = Self.bind(value, at: Int32(index + 1), to: statement)
-                guard status == SQLITE_OK else { throw SQLiteWriterError(code: status, handle: handle) }
-            }
-            var columns: [String]?
-            while true {
-                let status = sqlite_nio_sqlite3_step(statement)
-                if status == SQLITE_DONE { return }
-                guard status == SQLITE_ROW else { throw SQLiteWriterError(code: status, handle: handle) }
-                let names = columns ?? Self.columnNames(of: statement)
-                columns = names
-                onRow(SQLiteWriterRow(columns: names, values: Self.values(of: statement, count: names.count)))
-            }
+        }
+        for (index, value) in binds.enumerated() {
+            let status = Self.bind(value, at: Int32(index + 1), to: statement)
+            guard status == SQLITE_OK else { throw SQLiteDirectError(code: status, handle: handle) }
+        }
+        var columns: [String]?
+        while true {
+            let status = sqlite_nio_sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw SQLiteDirectError(code: status, handle: handle) }
+            let names = columns ?? Self.columnNames(of: statement)
+            columns = names
+            onRow(SQLiteDirectRow(columns: names, values: Self.values(of: statement, count: names.count)))
         }
     }
 
@@ -133,7 +152,7 @@ final class SQLiteWriter: Sendable {
     private static func prepare(_ sql: String, _ handle: OpaquePointer, flags: UInt32) throws -> OpaquePointer {
         var statement: OpaquePointer?
         let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil)
-        guard status == SQLITE_OK, let statement else { throw SQLiteWriterError(code: status, handle: handle) }
+        guard status == SQLITE_OK, let statement else { throw SQLiteDirectError(code: status, handle: handle) }
         return statement
     }
 
@@ -214,7 +233,7 @@ final class WALWatcher: Sendable {
 }
 
 /// A failure SQLite reported for a statement of the writer: its extended result code and message.
-struct SQLiteWriterError: Error, CustomStringConvertible {
+struct SQLiteDirectError: Error, CustomStringConvertible {
     var code: Int32
     var message: String
 
@@ -236,7 +255,7 @@ struct SQLiteWriterError: Error, CustomStringConvertible {
 }
 
 /// A result row of the writer, read as SQLiteKit reads SQLiteNIO's rows.
-struct SQLiteWriterRow: SQLRow {
+struct SQLiteDirectRow: SQLRow {
     let columns: [String]
     let values: [SQLiteData]
 
@@ -248,20 +267,29 @@ struct SQLiteWriterRow: SQLRow {
         try self.value(column).isNull
     }
 
+    /// Text, integers and booleans, the columns every row is made of, are read directly; anything else as
+    /// SQLiteKit reads it (its generic decoder was a seventh of a list request's time).
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        try SQLiteDataDecoder().decode(D.self, from: try self.value(column))
+        let value = try self.value(column)
+        switch value {
+        case .text(let text) where D.self == String.self: return text as! D
+        case .integer(let number) where D.self == Int.self: return number as! D
+        case .integer(let number) where D.self == Int64.self: return Int64(number) as! D
+        case .integer(let number) where D.self == Bool.self: return (number != 0) as! D
+        default: return try SQLiteDataDecoder().decode(D.self, from: value)
+        }
     }
 
     private func value(_ column: String) throws -> SQLiteData {
         guard let index = self.columns.firstIndex(of: column) else {
             throw DecodingError.keyNotFound(
-                SQLiteWriterColumn(column), .init(codingPath: [], debugDescription: "No column named \(column)"))
+                SQLiteDirectColumn(column), .init(codingPath: [], debugDescription: "No column named \(column)"))
         }
         return self.values[index]
     }
 }
 
-private struct SQLiteWriterColumn: CodingKey {
+private struct SQLiteDirectColumn: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
     init(_ name: String) { self.stringValue = name }
@@ -269,10 +297,15 @@ private struct SQLiteWriterColumn: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-/// The writer as an `SQLDatabase`, for the stores a transaction's body builds on it: each statement is
-/// serialized by SQLKit with SQLite's dialect, its binds encoded as SQLiteKit encodes them, and run at once.
-struct SQLiteWriterDatabase: SQLDatabase {
-    let writer: SQLiteWriter
+/// Runs one statement, handing each result row on: a connection, or the readers (any free one of them).
+protocol SQLiteStatementRunner: Sendable {
+    func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) -> Void) throws
+}
+
+/// The writer or the readers as an `SQLDatabase`, for the stores built on them: each statement is serialized by
+/// SQLKit with SQLite's dialect, its binds encoded as SQLiteKit encodes them, and run at once.
+struct SQLiteDirectDatabase: SQLDatabase {
+    let runner: any SQLiteStatementRunner
     let logger: Logger
     let eventLoop: any EventLoop
     var dialect: any SQLDialect { SQLiteDialect() }
@@ -296,11 +329,11 @@ struct SQLiteWriterDatabase: SQLDatabase {
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = self.serialize(query)
         let encoder = SQLiteDataEncoder()
-        try self.writer.run(sql, try binds.map { try encoder.encode($0) }, onRow: onRow)
+        try self.runner.run(sql, try binds.map { try encoder.encode($0) }, onRow: onRow)
     }
 }
 
-/// The thread SQLite's writer works on: a task executor of one thread. `SQLiteWriteBatcher` runs each batch with
+/// The thread SQLite's writer works on (and the one its checkpoints run on): a task executor of one thread. `SQLiteWriteBatcher` runs each batch with
 /// it preferred, so the batch's statements run here one after another, and SQLite's work (a commit's writes, now
 /// and then a checkpoint's) never holds a thread of Swift's shared executor.
 final class WriterThread: TaskExecutor, @unchecked Sendable {
@@ -309,9 +342,9 @@ final class WriterThread: TaskExecutor, @unchecked Sendable {
     private var queue: [UnownedJob] = []
     private var stopped = false
 
-    init() {
+    init(name: String) {
         let thread = Thread { [self] in self.work() }
-        thread.name = "leadlight-sqlite-writer"
+        thread.name = name
         thread.start()
     }
 
