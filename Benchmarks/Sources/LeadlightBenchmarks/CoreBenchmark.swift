@@ -69,6 +69,12 @@ struct CoreBenchmark {
             let key = try LeadsBenchmark.createWorkspace(url)
             try await LeadsBenchmark.seedLeads(url)
             try await DashboardBenchmark.seedClients(url)
+            if !isSQLite {
+                // as autovacuum would have by now in a database that grew to 10,000 leads over days
+                try await LeadlightDatabase.withOpen(DatabaseLocation(url), logger: Logger(label: "bench")) {
+                    try await $0.sql.raw("ANALYZE").run()
+                }
+            }
             let workspace = try await Self.workspaceID(url)
             let listLimit = isSQLite ? try Self.python("list", url, workspace, "\(self.seconds)")["perSecond"] : nil
 

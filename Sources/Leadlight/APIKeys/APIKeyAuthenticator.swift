@@ -53,13 +53,13 @@ struct APIKeyAuthenticator: RouterMiddleware {
         if let authorization = headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                return parts[1].trimmingCharacters(in: .whitespaces)
+                return TextRules.trimmed(String(parts[1]))
             }
             if headers[.apiKey] == nil {
                 throw APIError.unauthorized("Use Authorization: Bearer alk_live_… or X-API-Key: alk_live_….")
             }
         }
-        guard let key = headers[.apiKey]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else {
+        guard let key = headers[.apiKey].map(TextRules.trimmed), !key.isEmpty else {
             throw APIError.unauthorized(
                 "An API key is required: send Authorization: Bearer alk_live_… or X-API-Key: alk_live_…."
             )

@@ -81,8 +81,9 @@ final class SQLiteDirectConnection: SQLiteStatementRunner {
         let statement = try kept ? Self.prepared(sql, &state, handle: handle) : Self.prepare(sql, handle, flags: 0)
         defer {
             if kept {
+                // Bindings are left in place: every use binds every parameter again, and clearing them marks a
+                // statement whose plan looked at a bound value (`LIMIT ?`) for preparing again, each time.
                 sqlite_nio_sqlite3_reset(statement)
-                sqlite_nio_sqlite3_clear_bindings(statement)
             } else {
                 sqlite_nio_sqlite3_finalize(statement)
             }
