@@ -25,8 +25,7 @@ package struct LeadlightDatabase: Sendable {
 
     private enum Backend: Sendable {
         case sqlite(
-            readers: SQLiteReaders, writer: SQLiteDirectConnection, lock: AsyncLock, batcher: SQLiteWriteBatcher,
-            checkpointer: WriterThread)
+            readers: SQLiteReaders, writer: SQLiteDirectConnection, lock: AsyncLock, batcher: SQLiteWriteBatcher)
         case postgres(lender: PostgresLender, run: Task<Void, Never>)
     }
 
@@ -72,8 +71,9 @@ package struct LeadlightDatabase: Sendable {
 
     private static func openSQLite(path: String, logger: Logger) async throws -> LeadlightDatabase {
         let file = URL(fileURLWithPath: path).path
+        let storage = SQLiteConnection.Storage.file(path: file)
         let writer = try SQLiteDirectConnection.open(path: file)
-        var readers: [SQLiteDirectConnection] = []
+        var readers: [SQLiteConnection] = []
         do {
             // WAL lets readers run while one writer writes; NORMAL sync is durable across process crashes in WAL.
             // busy_timeout makes another process (the CLI beside a running server) wait instead of failing.
@@ -83,39 +83,34 @@ package struct LeadlightDatabase: Sendable {
                 try writer.run(pragma, [], onRow: { _ in })
             }
             for _ in 0..<Self.readerCount {
-                let reader = try SQLiteDirectConnection.openExisting(path: file)
+                let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
                 readers.append(reader)
-                for pragma in Self.readerPragmas { try reader.run(pragma, [], onRow: { _ in }) }
+                for pragma in Self.readerPragmas { _ = try await reader.query(pragma, []) }
             }
-            let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-            let lender = SQLiteReaders(connections: readers, logger: logger, eventLoop: eventLoop)
+            let lender = SQLiteReaders(connections: readers)
             let lock = AsyncLock()
             let commits = CommitSignal()
+            let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
             let sql = PooledSQLDatabase(lender: lender, logger: logger, eventLoop: eventLoop, dialect: SQLiteDialect())
-            // Most of each checkpoint runs on a reader, beside the writer (SQLite's own threshold is 1,000 pages),
-            // on a thread of its own: it copies up to a few megabytes, too long to hold a thread of Swift's pool.
-            let checkpointer = WriterThread(name: "leadlight-sqlite-checkpoint")
+            // most of each checkpoint runs on a reader, beside the writer (SQLite's own threshold is 1,000 pages)
             writer.checkpoint(early: 500, late: 1000) {
-                await withTaskExecutorPreference(checkpointer) {
-                    do {
-                        _ = try await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").all()
-                    } catch {
-                        logger.debug("A checkpoint did not run: \(String(reflecting: error))")
-                    }
+                do {
+                    _ = try await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").all()
+                } catch {
+                    logger.debug("A checkpoint did not run: \(String(reflecting: error))")
                 }
             }
             let batcher = SQLiteWriteBatcher(
-                session: SQLiteDirectDatabase(runner: writer, logger: logger, eventLoop: eventLoop), lock: lock,
+                session: SQLiteDirectDatabase(connection: writer, logger: logger, eventLoop: eventLoop), lock: lock,
                 commits: commits, thread: WriterThread(name: "leadlight-sqlite-writer"))
             return LeadlightDatabase(
                 dialect: .sqlite,
                 sql: sql,
                 commits: commits,
-                backend: .sqlite(
-                    readers: lender, writer: writer, lock: lock, batcher: batcher, checkpointer: checkpointer)
+                backend: .sqlite(readers: lender, writer: writer, lock: lock, batcher: batcher)
             )
         } catch {
-            for reader in readers { reader.close() }
+            for reader in readers { try? await reader.close() }
             writer.close()
             throw error
         }
@@ -166,7 +161,7 @@ package struct LeadlightDatabase: Sendable {
         -> T
     {
         switch self.backend {
-        case .sqlite(_, _, _, let batcher, _):
+        case .sqlite(_, _, _, let batcher):
             return try await batcher.transaction(body)
         case .postgres(let lender, _):
             return try await self.commits.run {
@@ -222,13 +217,12 @@ package struct LeadlightDatabase: Sendable {
     /// Closes every connection; afterwards every query fails. Safe to call more than once.
     package func close() async {
         switch self.backend {
-        case .sqlite(let readers, let writer, let lock, let batcher, let checkpointer):
+        case .sqlite(let readers, let writer, let lock, let batcher):
             // Behind the write lock, so a running transaction finishes first. Closing twice is harmless.
             _ = try? await lock.withLock {
-                readers.close()
+                for reader in readers.connections { try? await reader.close() }
                 writer.close()
                 batcher.thread.stop()
-                checkpointer.stop()
             }
         case .postgres(_, let run):
             run.cancel()

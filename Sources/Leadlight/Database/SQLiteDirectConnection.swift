@@ -7,17 +7,17 @@ import SQLiteNIO
 import Synchronization
 import VaporCSQLite
 
-/// A SQLite connection driven through SQLite's own C interface (the copy SQLiteNIO builds): the writer, and the
-/// readers beside it.
+/// SQLite's one writer connection, driven through SQLite's own C interface (the copy SQLiteNIO builds).
 ///
 /// Through SQLiteNIO every statement is a round trip: from the Swift executor to its thread pool, back through an
 /// event loop and on to the executor again, three thread hand-offs, and SQLite prepares the statement afresh each
 /// time. A create is three or four statements and group-committed transactions run one after another, so the
-/// hand-offs were most of a write's time, and most of a list's besides its rows (docs/BENCHMARKS.md). Here a
-/// statement runs where it is asked for, with its prepared form kept per SQL text. `SQLiteWriteBatcher` runs each
-/// batch on `WriterThread`, so SQLite's work (a commit's writes, now and then a checkpoint) never holds a thread of
-/// Swift's shared executor; a reader's statement (an indexed page, a few rows of counts) runs in the task that asks.
-final class SQLiteDirectConnection: SQLiteStatementRunner {
+/// hand-offs were most of a write's time (docs/BENCHMARKS.md). Here a statement runs where it is asked for, with
+/// its prepared form kept per SQL text. `SQLiteWriteBatcher` runs each batch on `WriterThread`, so SQLite's work
+/// (a commit's writes, now and then a checkpoint) never holds a thread of Swift's shared executor. (The readers
+/// stay on SQLiteNIO: run in the asking task, their statements held Swift's two executor threads on this 2-core
+/// machine long enough that other tasks' HTTP answers timed out under the full test suite.)
+final class SQLiteDirectConnection: Sendable {
     /// SQLite's pointers, touched only with the mutex held (`SQLITE_OPEN_FULLMUTEX` besides).
     private struct State: ~Copyable, @unchecked Sendable {
         var handle: OpaquePointer?
@@ -44,11 +44,6 @@ final class SQLiteDirectConnection: SQLiteStatementRunner {
         try self.open(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)
     }
 
-    /// Opens a file the writer has made (a reader: it also runs checkpoints, which write to the file).
-    static func openExisting(path: String) throws -> SQLiteDirectConnection {
-        try self.open(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX)
-    }
-
     private static func open(path: String, flags: Int32) throws -> SQLiteDirectConnection {
         var handle: OpaquePointer?
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
@@ -64,11 +59,6 @@ final class SQLiteDirectConnection: SQLiteStatementRunner {
     /// Runs `sql` with `binds`, handing each result row to `onRow`.
     func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) -> Void) throws {
         try self.state.withLock { state in try Self.run(sql, binds, &state, onRow: onRow) }
-    }
-
-    /// Runs the statement as `run` does when no other thread is using the connection; false (nothing run) if one is.
-    func runIfFree(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) -> Void) throws -> Bool {
-        try self.state.withLockIfAvailable { state in try Self.run(sql, binds, &state, onRow: onRow) } != nil
     }
 
     private static func run(
@@ -298,15 +288,10 @@ private struct SQLiteDirectColumn: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-/// Runs one statement, handing each result row on: a connection, or the readers (any free one of them).
-protocol SQLiteStatementRunner: Sendable {
-    func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) -> Void) throws
-}
-
-/// The writer or the readers as an `SQLDatabase`, for the stores built on them: each statement is serialized by
+/// The writer as an `SQLDatabase`, for the stores a transaction's body builds on it: each statement is serialized by
 /// SQLKit with SQLite's dialect, its binds encoded as SQLiteKit encodes them, and run at once.
 struct SQLiteDirectDatabase: SQLDatabase {
-    let runner: any SQLiteStatementRunner
+    let connection: SQLiteDirectConnection
     let logger: Logger
     let eventLoop: any EventLoop
     var dialect: any SQLDialect { SQLiteDialect() }
@@ -330,7 +315,7 @@ struct SQLiteDirectDatabase: SQLDatabase {
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = self.serialize(query)
         let encoder = SQLiteDataEncoder()
-        try self.runner.run(sql, try binds.map { try encoder.encode($0) }, onRow: onRow)
+        try self.connection.run(sql, try binds.map { try encoder.encode($0) }, onRow: onRow)
     }
 }
 

@@ -1,30 +1,13 @@
-import Logging
-import NIOCore
 import SQLKit
-import SQLiteNIO
+import SQLiteKit
 
-/// A few read connections to one SQLite file, beside the writer (WAL lets them read while it writes). Each
-/// statement runs at once in the task that asks, on the first connection no other thread is using.
-struct SQLiteReaders: ConnectionLender, SQLiteStatementRunner {
-    let connections: [SQLiteDirectConnection]
-    let logger: Logger
-    let eventLoop: any EventLoop
+/// A few read connections to one SQLite file. WAL lets them read while the writer writes; each is opened
+/// with SQLite's full mutex, so a connection can serve several statements at once and any one will do.
+struct SQLiteReaders: ConnectionLender {
+    let connections: [SQLiteConnection]
 
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     {
-        try await body(SQLiteDirectDatabase(runner: self, logger: self.logger, eventLoop: self.eventLoop))
-    }
-
-    func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) -> Void) throws {
-        let first = Int.random(in: 0..<self.connections.count)
-        for offset in 0..<self.connections.count {
-            let connection = self.connections[(first + offset) % self.connections.count]
-            if try connection.runIfFree(sql, binds, onRow: onRow) { return }
-        }
-        try self.connections[first].run(sql, binds, onRow: onRow)
-    }
-
-    func close() {
-        for connection in self.connections { connection.close() }
+        try await body(self.connections.randomElement()!.sql(queryLogLevel: .trace))
     }
 }

@@ -30,6 +30,7 @@ package struct Migrator: Sendable {
         CreateEmailImport(),
         CreateListingPhotos(),
         CountRecords(),
+        IndexRecordsInUseOnPostgreSQL(),
     ]
 
     let database: LeadlightDatabase

@@ -1,0 +1,64 @@
+import Foundation
+import SQLKit
+import Testing
+
+@testable import Leadlight
+
+/// A page of the records in use is read off an index, newest first, not by sorting the whole workspace.
+@Suite struct ListQueryPlanTests {
+    @Test func onPostgreSQLAPageOfTheRecordsInUseIsReadOffAnIndex() async throws {
+        guard TestDatabase.available.contains(.postgres) else { return }
+        try await TestDatabase.postgres.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                try await Migrator(database: database).migrate(logger: TestDatabase.logger)
+                let sql = database.sql
+                try await sql.raw(
+                    """
+                    INSERT INTO workspaces (id, agent_id, name, currency, time_zone, created_at, updated_at)
+                    VALUES ('wsp_a', 'agent-a', 'A', 'USD', 'UTC', 1, 1)
+                    """
+                ).run()
+                try await sql.raw(
+                    """
+                    INSERT INTO leads (id, workspace_id, name, status, created_at, updated_at)
+                    SELECT 'lead_' || i, 'wsp_a', 'Lead', 'new', i, i FROM generate_series(1, 5000) i
+                    """
+                ).run()
+                try await sql.raw(
+                    """
+                    INSERT INTO clients (id, workspace_id, name, email, buying_stage, stage_changed_at, created_at,
+                        updated_at)
+                    SELECT 'cli_' || i, 'wsp_a', 'Client', 'c' || i || '@example.com', 'New', i, i, i
+                    FROM generate_series(1, 5000) i
+                    """
+                ).run()
+                try await sql.raw(
+                    """
+                    INSERT INTO listings (id, workspace_id, address, price_units, status, created_at, updated_at)
+                    SELECT 'lst_' || i, 'wsp_a', '1 Main St', 1, 'active', i, i FROM generate_series(1, 5000) i
+                    """
+                ).run()
+                try await sql.raw(
+                    """
+                    INSERT INTO showings (id, workspace_id, client_id, listing_id, status, created_at, updated_at)
+                    SELECT 'shw_' || i, 'wsp_a', 'cli_1', 'lst_1', 'requested', i, i FROM generate_series(1, 5000) i
+                    """
+                ).run()
+                try await sql.raw("ANALYZE").run()
+                for (table, filter) in [
+                    ("leads", ""), ("leads", " AND status = 'new'"), ("clients", ""),
+                    ("clients", " AND buying_stage = 'New'"), ("listings", " AND status = 'active'"),
+                    ("listings", ""), ("showings", ""),
+                ] {
+                    let query =
+                        "EXPLAIN SELECT * FROM \(table) WHERE workspace_id = 'wsp_a' AND archived_at IS NULL\(filter)"
+                        + " ORDER BY created_at DESC, id DESC LIMIT 50 OFFSET 0"
+                    let plan = try await sql.raw(SQLQueryString(query)).all()
+                        .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                    #expect(plan.contains("Index Scan Backward"), "\(table)\(filter):\n\(plan)")
+                    #expect(!plan.contains("Sort"), "\(table)\(filter):\n\(plan)")
+                }
+            }
+        }
+    }
+}
