@@ -102,7 +102,7 @@ package struct LeadlightDatabase: Sendable {
             }
             let batcher = SQLiteWriteBatcher(
                 session: SQLiteDirectDatabase(connection: writer, logger: logger, eventLoop: eventLoop), lock: lock,
-                commits: commits, thread: WriterThread(name: "leadlight-sqlite-writer"))
+                commits: commits, thread: WriterThread())
             return LeadlightDatabase(
                 dialect: .sqlite,
                 sql: sql,

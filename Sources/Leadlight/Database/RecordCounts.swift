@@ -22,7 +22,7 @@ struct RecordCounts: Sendable {
     private static let sum = SQLRaw("CAST(SUM(n) AS BIGINT)")
 
     /// How many rows the selection holds. (Written out rather than built: a list runs it on every request, and
-    /// SQLKit's builder and serializer cost more than SQLite's reading of the few rows.)
+    /// SQLKit's building and serializing of statements showed in the list's profile.)
     func total(_ selection: Selection) async throws -> Int {
         var query: SQLQueryString = """
             SELECT CAST(SUM(n) AS BIGINT) AS n FROM record_counts

@@ -41,11 +41,8 @@ final class SQLiteDirectConnection: Sendable {
 
     /// Opens (creating) the file and turns extended result codes on, so a unique violation names itself.
     static func open(path: String) throws -> SQLiteDirectConnection {
-        try self.open(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)
-    }
-
-    private static func open(path: String, flags: Int32) throws -> SQLiteDirectConnection {
         var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
@@ -58,38 +55,34 @@ final class SQLiteDirectConnection: Sendable {
 
     /// Runs `sql` with `binds`, handing each result row to `onRow`.
     func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) -> Void) throws {
-        try self.state.withLock { state in try Self.run(sql, binds, &state, onRow: onRow) }
-    }
-
-    private static func run(
-        _ sql: String, _ binds: [SQLiteData], _ state: inout State, onRow: (SQLiteDirectRow) -> Void
-    ) throws {
-        guard let handle = state.handle else {
-            throw SQLiteDirectError(code: SQLITE_MISUSE, message: "the database is closed")
-        }
-        let kept = sql.utf8.count <= Self.longestKeptStatement
-        let statement = try kept ? Self.prepared(sql, &state, handle: handle) : Self.prepare(sql, handle, flags: 0)
-        defer {
-            if kept {
-                // Bindings are left in place: every use binds every parameter again, and clearing them marks a
-                // statement whose plan looked at a bound value (`LIMIT ?`) for preparing again, each time.
-                sqlite_nio_sqlite3_reset(statement)
-            } else {
-                sqlite_nio_sqlite3_finalize(statement)
+        try self.state.withLock { state in
+            guard let handle = state.handle else {
+                throw SQLiteDirectError(code: SQLITE_MISUSE, message: "the database is closed")
             }
-        }
-        for (index, value) in binds.enumerated() {
-            let status = Self.bind(value, at: Int32(index + 1), to: statement)
-            guard status == SQLITE_OK else { throw SQLiteDirectError(code: status, handle: handle) }
-        }
-        var columns: [String]?
-        while true {
-            let status = sqlite_nio_sqlite3_step(statement)
-            if status == SQLITE_DONE { return }
-            guard status == SQLITE_ROW else { throw SQLiteDirectError(code: status, handle: handle) }
-            let names = columns ?? Self.columnNames(of: statement)
-            columns = names
-            onRow(SQLiteDirectRow(columns: names, values: Self.values(of: statement, count: names.count)))
+            let kept = sql.utf8.count <= Self.longestKeptStatement
+            let statement = try kept ? Self.prepared(sql, &state, handle: handle) : Self.prepare(sql, handle, flags: 0)
+            defer {
+                if kept {
+                    // Bindings are left in place: every use binds every parameter again, and clearing them marks a
+                    // statement whose plan looked at a bound value (`LIMIT ?`) for preparing again, each time.
+                    sqlite_nio_sqlite3_reset(statement)
+                } else {
+                    sqlite_nio_sqlite3_finalize(statement)
+                }
+            }
+            for (index, value) in binds.enumerated() {
+                let status = Self.bind(value, at: Int32(index + 1), to: statement)
+                guard status == SQLITE_OK else { throw SQLiteDirectError(code: status, handle: handle) }
+            }
+            var columns: [String]?
+            while true {
+                let status = sqlite_nio_sqlite3_step(statement)
+                if status == SQLITE_DONE { return }
+                guard status == SQLITE_ROW else { throw SQLiteDirectError(code: status, handle: handle) }
+                let names = columns ?? Self.columnNames(of: statement)
+                columns = names
+                onRow(SQLiteDirectRow(columns: names, values: Self.values(of: statement, count: names.count)))
+            }
         }
     }
 
@@ -259,7 +252,7 @@ struct SQLiteDirectRow: SQLRow {
     }
 
     /// Text, integers and booleans, the columns every row is made of, are read directly; anything else as
-    /// SQLiteKit reads it (its generic decoder was a seventh of a list request's time).
+    /// SQLiteKit reads it (its generic decoder was a seventh of a list request's time when readers used it).
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         let value = try self.value(column)
         switch value {
@@ -319,7 +312,7 @@ struct SQLiteDirectDatabase: SQLDatabase {
     }
 }
 
-/// The thread SQLite's writer works on (and the one its checkpoints run on): a task executor of one thread. `SQLiteWriteBatcher` runs each batch with
+/// The thread SQLite's writer works on: a task executor of one thread. `SQLiteWriteBatcher` runs each batch with
 /// it preferred, so the batch's statements run here one after another, and SQLite's work (a commit's writes, now
 /// and then a checkpoint's) never holds a thread of Swift's shared executor.
 final class WriterThread: TaskExecutor, @unchecked Sendable {
@@ -328,9 +321,9 @@ final class WriterThread: TaskExecutor, @unchecked Sendable {
     private var queue: [UnownedJob] = []
     private var stopped = false
 
-    init(name: String) {
+    init() {
         let thread = Thread { [self] in self.work() }
-        thread.name = name
+        thread.name = "leadlight-sqlite-writer"
         thread.start()
     }
 
