@@ -67,9 +67,7 @@ package struct ListingOperations: Sendable {
 
     /// The listing's photo, replacing the one it had: a JPEG, PNG or WebP of at most 2 MB, checked by its bytes
     /// (a bad file is a `photo` field error and nothing changes).
-    package func setPhoto(
-        fileName: String, content: Data, of id: Listing.ID, in workspace: Workspace.ID
-    ) async throws -> PublicFileInfo {
+    package func setPhoto(fileName: String, content: Data, of id: Listing.ID, in workspace: Workspace.ID) async throws {
         let file = try PublicFile.checked(.photo, fileName: fileName, content: content, at: self.clock.now)
         try await self.database.transaction { tx in
             guard try await ListingStore(database: tx).find(id, in: workspace) != nil else {
@@ -77,9 +75,6 @@ package struct ListingOperations: Sendable {
             }
             try await ListingPhotoStore(database: tx).put(file, for: id, in: workspace)
         }
-        return PublicFileInfo(
-            contentType: file.contentType, fileName: file.fileName, size: file.content.count,
-            uploadedAt: file.uploadedAt)
     }
 
     /// Takes the listing's photo off the site; another workspace's listing is not found.

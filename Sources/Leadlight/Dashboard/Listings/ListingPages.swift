@@ -258,7 +258,7 @@ struct ListingPages {
             guard let upload = form.files["photo"] else {
                 throw ValidationFailure(field: "photo", message: "is required: choose an image file")
             }
-            _ = try await self.listings.setPhoto(
+            try await self.listings.setPhoto(
                 fileName: upload.fileName, content: upload.content, of: id, in: try context.signedIn.workspaceID)
             return DashboardPages.redirect(to: "/listings/\(id.rawValue)?photo=saved")
         } catch let failure as ValidationFailure {
