@@ -29,6 +29,16 @@ package struct OfferingRow: Decodable, Sendable {
 
     package init(from decoder: any Decoder) throws {
         var reader = JSONObjectReader(decoder, describing: "one offering")
+        self.init(reading: &reader)
+    }
+
+    /// The same row from a value read already (`JSONValue`: a bulk body read in one pass).
+    init(json: JSONValue) {
+        var reader = JSONValueObjectReader(json, describing: "one offering")
+        self.init(reading: &reader)
+    }
+
+    private init(reading reader: inout some LenientObjectReader) {
         for field in reader.fields {
             switch field {
             case "type": self.type = reader.string(field)

@@ -21,7 +21,7 @@ struct OfferingsController {
 
     /// One offering answers 201 (created) or 200 with the offering; a batch answers 200 or 207 with per-row results.
     func upsert(_ request: Request, context: APIContext) async throws -> Response {
-        let body = try await request.decodeJSON(as: OfferingsAPI.UpsertRequest.self, context: context)
+        let body = try OfferingsAPI.UpsertRequest(body: try await request.jsonBody(context: context))
         let workspace = try await self.currentWorkspace(context)
         let upserter = OfferingUpserter(database: self.database, clock: self.clock)
         switch body {

@@ -8,16 +8,10 @@
 /// Object keys keep their order, except that array-index keys (`"0"`, `"12"`) come first in ascending order, as
 /// JavaScript's property order puts them.
 enum JavaScriptJSON {
-    /// A JSON text that is not valid JSON.
-    struct Malformed: Error, CustomStringConvertible {
-        var offset: Int
-        var description: String { "malformed JSON at byte \(self.offset)" }
-    }
-
     /// `text` written as `JSON.stringify(JSON.parse(text))` would write it.
     static func canonical(_ text: String) throws -> String {
-        var parser = Parser(bytes: Array(text.utf8))
-        let value = try parser.document()
+        var text = text
+        let value = try text.withUTF8 { try JSONValue.document(UnsafeRawBufferPointer($0)).root }
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count + 16)
         write(value, to: &output)
@@ -77,20 +71,13 @@ enum JavaScriptJSON {
         return text
     }
 
-    indirect enum Value {
-        case null
-        case bool(Bool)
-        case number(Double)
-        case string(String)
-        case array([Value])
-        case object([(String, Value)])
-    }
-
-    static func write(_ value: Value, to output: inout [UInt8]) {
+    static func write(_ value: JSONValue, to output: inout [UInt8]) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .number(let number): output.append(contentsOf: Self.number(number).utf8)
+        case .number(let text):
+            // Double(_:) rounds to nearest, as JavaScript's parser does; overflow gives ±infinity (then null).
+            output.append(contentsOf: Self.number(Double(text) ?? .nan).utf8)
         case .string(let text): writeString(text, to: &output)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
@@ -103,9 +90,9 @@ enum JavaScriptJSON {
             output.append(UInt8(ascii: "{"))
             for (position, member) in inJavaScriptPropertyOrder(members).enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(member.0, to: &output)
+                writeString(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                write(member.1, to: &output)
+                write(member.value, to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
@@ -113,20 +100,22 @@ enum JavaScriptJSON {
 
     /// Array-index keys first, ascending; then the rest in insertion order. A repeated key keeps its first
     /// position and its last value, as `JSON.parse` does.
-    private static func inJavaScriptPropertyOrder(_ members: [(String, Value)]) -> [(String, Value)] {
+    private static func inJavaScriptPropertyOrder(_ members: [(key: String, value: JSONValue)]) -> [(
+        key: String, value: JSONValue
+    )] {
         var positions: [String: Int] = [:]
-        var unique: [(String, Value)] = []
+        var unique: [(key: String, value: JSONValue)] = []
         for member in members {
-            if let position = positions[member.0] {
-                unique[position].1 = member.1
+            if let position = positions[member.key] {
+                unique[position].value = member.value
             } else {
-                positions[member.0] = unique.count
+                positions[member.key] = unique.count
                 unique.append(member)
             }
         }
-        let indexed = unique.compactMap { member in arrayIndex(member.0).map { ($0, member) } }
+        let indexed = unique.compactMap { member in arrayIndex(member.key).map { ($0, member) } }
         guard !indexed.isEmpty else { return unique }
-        return indexed.sorted { $0.0 < $1.0 }.map(\.1) + unique.filter { arrayIndex($0.0) == nil }
+        return indexed.sorted { $0.0 < $1.0 }.map(\.1) + unique.filter { arrayIndex($0.key) == nil }
     }
 
     /// The key as an array index (a canonical decimal below 2³² − 1), if it is one.
@@ -155,156 +144,5 @@ enum JavaScriptJSON {
             }
         }
         output.append(UInt8(ascii: "\""))
-    }
-
-    /// A strict RFC 8259 reader into `Value`.
-    struct Parser {
-        let bytes: [UInt8]
-        var position = 0
-
-        mutating func document() throws -> Value {
-            let value = try self.value(depth: 0)
-            self.skipWhitespace()
-            guard self.position == self.bytes.count else { throw Malformed(offset: self.position) }
-            return value
-        }
-
-        private mutating func value(depth: Int) throws -> Value {
-            guard depth < 512 else { throw Malformed(offset: self.position) }
-            self.skipWhitespace()
-            guard self.position < self.bytes.count else { throw Malformed(offset: self.position) }
-            switch self.bytes[self.position] {
-            case UInt8(ascii: "{"):
-                self.position += 1
-                var members: [(String, Value)] = []
-                self.skipWhitespace()
-                if self.peek(UInt8(ascii: "}")) { return .object(members) }
-                repeat {
-                    self.skipWhitespace()
-                    let key = try self.string()
-                    self.skipWhitespace()
-                    try self.expect(UInt8(ascii: ":"))
-                    members.append((key, try self.value(depth: depth + 1)))
-                    self.skipWhitespace()
-                } while self.peek(UInt8(ascii: ","))
-                try self.expect(UInt8(ascii: "}"))
-                return .object(members)
-            case UInt8(ascii: "["):
-                self.position += 1
-                var elements: [Value] = []
-                self.skipWhitespace()
-                if self.peek(UInt8(ascii: "]")) { return .array(elements) }
-                repeat {
-                    elements.append(try self.value(depth: depth + 1))
-                    self.skipWhitespace()
-                } while self.peek(UInt8(ascii: ","))
-                try self.expect(UInt8(ascii: "]"))
-                return .array(elements)
-            case UInt8(ascii: "\""): return .string(try self.string())
-            case UInt8(ascii: "t"): try self.literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try self.literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try self.literal("null"); return .null
-            default: return .number(try self.number())
-            }
-        }
-
-        private mutating func skipWhitespace() {
-            while self.position < self.bytes.count,
-                [0x20, 0x09, 0x0A, 0x0D].contains(self.bytes[self.position])
-            {
-                self.position += 1
-            }
-        }
-
-        /// Consumes `byte` if it is next.
-        private mutating func peek(_ byte: UInt8) -> Bool {
-            guard self.position < self.bytes.count, self.bytes[self.position] == byte else { return false }
-            self.position += 1
-            return true
-        }
-
-        private mutating func expect(_ byte: UInt8) throws {
-            guard self.peek(byte) else { throw Malformed(offset: self.position) }
-        }
-
-        private mutating func literal(_ word: String) throws {
-            for byte in word.utf8 { try self.expect(byte) }
-        }
-
-        private mutating func number() throws -> Double {
-            let start = self.position
-            _ = self.peek(UInt8(ascii: "-"))
-            guard try self.digits() > 0 else { throw Malformed(offset: start) }
-            if self.peek(UInt8(ascii: ".")) {
-                guard try self.digits() > 0 else { throw Malformed(offset: self.position) }
-            }
-            if self.peek(UInt8(ascii: "e")) || self.peek(UInt8(ascii: "E")) {
-                if !self.peek(UInt8(ascii: "+")) { _ = self.peek(UInt8(ascii: "-")) }
-                guard try self.digits() > 0 else { throw Malformed(offset: self.position) }
-            }
-            let text = String(decoding: self.bytes[start..<self.position], as: UTF8.self)
-            // Double(_:) rounds to nearest, as JavaScript's parser does; overflow gives ±infinity (then null).
-            guard let value = Double(text) else { throw Malformed(offset: start) }
-            return value
-        }
-
-        private mutating func digits() throws -> Int {
-            let start = self.position
-            while self.position < self.bytes.count,
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self.bytes[self.position])
-            {
-                self.position += 1
-            }
-            return self.position - start
-        }
-
-        private mutating func string() throws -> String {
-            try self.expect(UInt8(ascii: "\""))
-            var units: [UInt16] = []
-            var run = self.position
-            func flush(_ parser: Parser, upTo end: Int) {
-                units.append(contentsOf: String(decoding: parser.bytes[run..<end], as: UTF8.self).utf16)
-            }
-            while true {
-                guard self.position < self.bytes.count else { throw Malformed(offset: self.position) }
-                let byte = self.bytes[self.position]
-                if byte == UInt8(ascii: "\"") {
-                    flush(self, upTo: self.position)
-                    self.position += 1
-                    break
-                }
-                guard byte >= 0x20 else { throw Malformed(offset: self.position) }
-                guard byte == UInt8(ascii: "\\") else {
-                    self.position += 1
-                    continue
-                }
-                flush(self, upTo: self.position)
-                self.position += 1
-                guard self.position < self.bytes.count else { throw Malformed(offset: self.position) }
-                let escaped = self.bytes[self.position]
-                self.position += 1
-                switch escaped {
-                case UInt8(ascii: "\""): units.append(0x22)
-                case UInt8(ascii: "\\"): units.append(0x5C)
-                case UInt8(ascii: "/"): units.append(0x2F)
-                case UInt8(ascii: "b"): units.append(0x08)
-                case UInt8(ascii: "f"): units.append(0x0C)
-                case UInt8(ascii: "n"): units.append(0x0A)
-                case UInt8(ascii: "r"): units.append(0x0D)
-                case UInt8(ascii: "t"): units.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard self.position + 4 <= self.bytes.count,
-                        let unit = UInt16(
-                            String(decoding: self.bytes[self.position..<self.position + 4], as: UTF8.self), radix: 16)
-                    else { throw Malformed(offset: self.position) }
-                    units.append(unit)
-                    self.position += 4
-                default: throw Malformed(offset: self.position - 1)
-                }
-                run = self.position
-            }
-            // A lone surrogate cannot be held in a Swift String; it becomes U+FFFD. Leadlight never stores one.
-            return String(decoding: units, as: UTF16.self)
-        }
     }
 }

@@ -36,7 +36,7 @@ import Testing
         #expect(try JavaScriptJSON.canonical(#"{"a":1,"b":2,"a":3}"#) == #"{"a":3,"b":2}"#)
         #expect(try JavaScriptJSON.canonical("1e400") == "null")
         for malformed in ["", "{", #"{"a"}"#, "[1,]", "01x", #""\x""#, "tru", "{} {}", "\"\u{01}\""] {
-            #expect(throws: JavaScriptJSON.Malformed.self, "\(malformed)") { try JavaScriptJSON.canonical(malformed) }
+            #expect(throws: JSONValue.Malformed.self, "\(malformed)") { try JavaScriptJSON.canonical(malformed) }
         }
     }
 
