@@ -71,9 +71,8 @@ package struct LeadlightDatabase: Sendable {
 
     private static func openSQLite(path: String, logger: Logger) async throws -> LeadlightDatabase {
         let file = URL(fileURLWithPath: path).path
-        let storage = SQLiteConnection.Storage.file(path: file)
         let writer = try SQLiteDirectConnection.open(path: file)
-        var readers: [SQLiteConnection] = []
+        var readers: [SQLiteReaders.Reader] = []
         do {
             // WAL lets readers run while one writer writes; NORMAL sync is durable across process crashes in WAL.
             // busy_timeout makes another process (the CLI beside a running server) wait instead of failing.
@@ -82,15 +81,17 @@ package struct LeadlightDatabase: Sendable {
             ] + Self.writerPragmas {
                 try writer.run(pragma, [], onRow: { _ in })
             }
-            for _ in 0..<Self.readerCount {
-                let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+            for number in 1...Self.readerCount {
+                let reader = SQLiteReaders.Reader(
+                    connection: try SQLiteDirectConnection.open(path: file),
+                    thread: SQLiteThread(name: "leadlight-sqlite-reader-\(number)"))
                 readers.append(reader)
-                for pragma in Self.readerPragmas { _ = try await reader.query(pragma, []) }
+                for pragma in Self.readerPragmas { try reader.connection.run(pragma, [], onRow: { _ in }) }
             }
-            let lender = SQLiteReaders(connections: readers)
+            let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+            let lender = SQLiteReaders(readers: readers, logger: logger, eventLoop: eventLoop)
             let lock = AsyncLock()
             let commits = CommitSignal()
-            let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
             let sql = PooledSQLDatabase(lender: lender, logger: logger, eventLoop: eventLoop, dialect: SQLiteDialect())
             // most of each checkpoint runs on a reader, beside the writer (SQLite's own threshold is 1,000 pages)
             writer.checkpoint(early: 500, late: 1000) {
@@ -102,7 +103,7 @@ package struct LeadlightDatabase: Sendable {
             }
             let batcher = SQLiteWriteBatcher(
                 session: SQLiteDirectDatabase(connection: writer, logger: logger, eventLoop: eventLoop), lock: lock,
-                commits: commits, thread: WriterThread())
+                commits: commits, thread: SQLiteThread(name: "leadlight-sqlite-writer"))
             return LeadlightDatabase(
                 dialect: .sqlite,
                 sql: sql,
@@ -110,7 +111,10 @@ package struct LeadlightDatabase: Sendable {
                 backend: .sqlite(readers: lender, writer: writer, lock: lock, batcher: batcher)
             )
         } catch {
-            for reader in readers { try? await reader.close() }
+            for reader in readers {
+                reader.connection.close()
+                reader.thread.stop()
+            }
             writer.close()
             throw error
         }
@@ -220,7 +224,7 @@ package struct LeadlightDatabase: Sendable {
         case .sqlite(let readers, let writer, let lock, let batcher):
             // Behind the write lock, so a running transaction finishes first. Closing twice is harmless.
             _ = try? await lock.withLock {
-                for reader in readers.connections { try? await reader.close() }
+                readers.close()
                 writer.close()
                 batcher.thread.stop()
             }

@@ -7,16 +7,16 @@ import SQLiteNIO
 import Synchronization
 import VaporCSQLite
 
-/// SQLite's one writer connection, driven through SQLite's own C interface (the copy SQLiteNIO builds).
+/// A SQLite connection driven through SQLite's own C interface (the copy SQLiteNIO builds): the writer's, and each
+/// reader's.
 ///
 /// Through SQLiteNIO every statement is a round trip: from the Swift executor to its thread pool, back through an
 /// event loop and on to the executor again, three thread hand-offs, and SQLite prepares the statement afresh each
 /// time. A create is three or four statements and group-committed transactions run one after another, so the
 /// hand-offs were most of a write's time (docs/BENCHMARKS.md). Here a statement runs where it is asked for, with
-/// its prepared form kept per SQL text. `SQLiteWriteBatcher` runs each batch on `WriterThread`, so SQLite's work
-/// (a commit's writes, now and then a checkpoint) never holds a thread of Swift's shared executor. (The readers
-/// stay on SQLiteNIO: run in the asking task, their statements held Swift's two executor threads on this 2-core
-/// machine long enough that other tasks' HTTP answers timed out under the full test suite.)
+/// its prepared form kept per SQL text. `SQLiteWriteBatcher` runs each batch on `SQLiteThread`, so SQLite's work
+/// (a commit's writes, now and then a checkpoint) never holds a thread of Swift's shared executor. The readers are
+/// connections of this kind too, each with its `SQLiteThread` (`SQLiteReaders`).
 final class SQLiteDirectConnection: Sendable {
     /// SQLite's pointers, touched only with the mutex held (`SQLITE_OPEN_FULLMUTEX` besides).
     private struct State: ~Copyable, @unchecked Sendable {
@@ -216,7 +216,7 @@ final class WALWatcher: Sendable {
     }
 }
 
-/// A failure SQLite reported for a statement of the writer: its extended result code and message.
+/// A failure SQLite reported for a statement: its extended result code and message.
 struct SQLiteDirectError: Error, CustomStringConvertible {
     var code: Int32
     var message: String
@@ -238,7 +238,7 @@ struct SQLiteDirectError: Error, CustomStringConvertible {
     var description: String { "SQLite error \(self.code): \(self.message)" }
 }
 
-/// A result row of the writer, read as SQLiteKit reads SQLiteNIO's rows.
+/// A result row, read as SQLiteKit reads SQLiteNIO's rows.
 struct SQLiteDirectRow: SQLRow {
     let columns: [String]
     let values: [SQLiteData]
@@ -252,7 +252,7 @@ struct SQLiteDirectRow: SQLRow {
     }
 
     /// Text, integers and booleans, the columns every row is made of, are read directly; anything else as
-    /// SQLiteKit reads it (its generic decoder was a seventh of a list request's time when readers used it).
+    /// SQLiteKit reads it (its generic decoder was a seventh of a list request's time).
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         let value = try self.value(column)
         switch value {
@@ -281,7 +281,7 @@ private struct SQLiteDirectColumn: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-/// The writer as an `SQLDatabase`, for the stores a transaction's body builds on it: each statement is serialized by
+/// A connection as an `SQLDatabase`, for the stores built on it: each statement is serialized by
 /// SQLKit with SQLite's dialect, its binds encoded as SQLiteKit encodes them, and run at once.
 struct SQLiteDirectDatabase: SQLDatabase {
     let connection: SQLiteDirectConnection
@@ -312,18 +312,19 @@ struct SQLiteDirectDatabase: SQLDatabase {
     }
 }
 
-/// The thread SQLite's writer works on: a task executor of one thread. `SQLiteWriteBatcher` runs each batch with
-/// it preferred, so the batch's statements run here one after another, and SQLite's work (a commit's writes, now
-/// and then a checkpoint's) never holds a thread of Swift's shared executor.
-final class WriterThread: TaskExecutor, @unchecked Sendable {
+/// A thread SQLite works on, the writer's or a reader's: a task executor of one thread. `SQLiteWriteBatcher` runs
+/// each batch with the writer's preferred, and `SQLiteReaders` each read with its reader's, so the statements run
+/// there one after another, and SQLite's work (a commit's writes, a page read, now and then a checkpoint) never
+/// holds a thread of Swift's shared executor, of which there is one per core.
+final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     // `queue` and `stopped` are only touched with `condition` locked.
     private let condition = NSCondition()
     private var queue: [UnownedJob] = []
     private var stopped = false
 
-    init() {
+    init(name: String) {
         let thread = Thread { [self] in self.work() }
-        thread.name = "leadlight-sqlite-writer"
+        thread.name = name
         thread.start()
     }
 

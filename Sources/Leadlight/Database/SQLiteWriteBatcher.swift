@@ -18,11 +18,11 @@ final class SQLiteWriteBatcher: Sendable {
     private let lock: AsyncLock
     private let commits: CommitSignal
     /// Where batches run (`SQLiteDirectConnection` runs each statement where it is asked for).
-    let thread: WriterThread
+    let thread: SQLiteThread
     /// Transactions waiting, and whether one of their callers is leading a batch now.
     private let state = Mutex<(pending: [Job], leading: Bool)>(([], false))
 
-    init(session: any SQLDatabase, lock: AsyncLock, commits: CommitSignal, thread: WriterThread) {
+    init(session: any SQLDatabase, lock: AsyncLock, commits: CommitSignal, thread: SQLiteThread) {
         self.session = session
         self.lock = lock
         self.commits = commits
