@@ -84,7 +84,7 @@ package struct LeadlightDatabase: Sendable {
             for number in 1...Self.readerCount {
                 let reader = SQLiteReaders.Reader(
                     connection: try SQLiteDirectConnection.open(path: file),
-                    thread: SQLiteThread(name: "leadlight-sqlite-reader-\(number)"))
+                    thread: SQLiteThread(name: "sqlite-reader-\(number)"))
                 readers.append(reader)
                 for pragma in Self.readerPragmas { try reader.connection.run(pragma, [], onRow: { _ in }) }
             }
@@ -103,7 +103,7 @@ package struct LeadlightDatabase: Sendable {
             }
             let batcher = SQLiteWriteBatcher(
                 session: SQLiteDirectDatabase(connection: writer, logger: logger, eventLoop: eventLoop), lock: lock,
-                commits: commits, thread: SQLiteThread(name: "leadlight-sqlite-writer"))
+                commits: commits, thread: SQLiteThread(name: "sqlite-writer"))
             return LeadlightDatabase(
                 dialect: .sqlite,
                 sql: sql,

@@ -322,9 +322,13 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     private var queue: [UnownedJob] = []
     private var stopped = false
 
+    /// `name` shows in `top -H`, `perf` and a debugger; Linux keeps its first 15 bytes.
     init(name: String) {
-        let thread = Thread { [self] in self.work() }
-        thread.name = name
+        let thread = Thread { [self] in
+            // set from the thread itself: set before it starts, Linux never hears of it
+            Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+            self.work()
+        }
         thread.start()
     }
 

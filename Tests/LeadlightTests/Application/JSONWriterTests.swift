@@ -6,7 +6,7 @@ import Testing
 
 /// `JSONWriter` writes the list pages and bulk answers by hand; whatever the text, Foundation's `JSONDecoder` reads back
 /// exactly what was written.
-@Suite struct JSONWriterTests {
+@Suite(.onAThreadOfItsOwn) struct JSONWriterTests {
     /// The object the test writes: one member named by generated text, then fixed ones.
     struct Page: Decodable {
         struct Inner: Decodable, Equatable {

@@ -6,7 +6,7 @@ import Testing
 /// The readers of inbound email, fed edited fixtures: raw messages, Postmark's JSON, SendGrid's multipart and
 /// the lead reader over whatever they let through. Each email is read or refused with our own error, and
 /// whatever the reader makes of it is within the lead's limits; nothing traps.
-@Suite struct EmailImportFuzzTests {
+@Suite(.onAThreadOfItsOwn) struct EmailImportFuzzTests {
     private static func readOrRefuse(_ body: [UInt8], contentType: String) -> Bool {
         do {
             let email = try InboundEmail(body: body, contentType: contentType)

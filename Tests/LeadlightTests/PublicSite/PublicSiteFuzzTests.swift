@@ -7,7 +7,7 @@ import Testing
 /// The public site's readers of visitor input, fed generated input: the form token, form bodies (urlencoded
 /// and multipart) and uploaded files. Each input is judged or refused with our own error, never traps; and an
 /// edited token is never taken for a person's.
-@Suite struct PublicSiteFuzzTests {
+@Suite(.onAThreadOfItsOwn) struct PublicSiteFuzzTests {
     static let key = "fuzz-key-\(FuzzInput.seed)"
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 

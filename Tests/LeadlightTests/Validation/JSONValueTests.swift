@@ -7,7 +7,7 @@ import Testing
 
 /// `JSONValue` reads a products body in one pass where `JSONDecoder` would read it the same, and gives up
 /// otherwise; either way `OfferingsAPI.UpsertRequest(body:)` must be what `JSONDecoder` makes of the body.
-@Suite struct JSONValueTests {
+@Suite(.onAThreadOfItsOwn) struct JSONValueTests {
     /// A row as a comparable text: every field as sent, and its errors in any order (`JSONDecoder` lists an
     /// object's keys in hash order, the one-pass reader in the order they were sent).
     private static func canonical(_ row: OfferingRow) -> String {

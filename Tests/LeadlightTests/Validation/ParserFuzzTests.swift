@@ -10,7 +10,7 @@ import Testing
 /// our own validation error, never traps and never fails another way; and what validates comes back the same
 /// when it is read again. `swift test` tries `FuzzInput.iterations` inputs per parser from a fixed seed;
 /// `scripts/fuzz.sh` runs many more from fresh seeds. A failure names the seed and the input to replay it.
-@Suite struct ParserFuzzTests {
+@Suite(.onAThreadOfItsOwn) struct ParserFuzzTests {
     private static let workspace = Workspace.ID.generate()
     private static let now = Date(timeIntervalSince1970: 1_764_000_000)
 

@@ -1,0 +1,18 @@
+import Testing
+
+/// The trait the fuzz suites run under does move their tests off Swift's shared executor.
+@Suite(.onAThreadOfItsOwn) struct OnAThreadOfItsOwnTests {
+    @Test func aTestRunsOnAThreadOfItsOwn() {
+        #expect(currentThreadName() == OnAThreadOfItsOwn.threadName)
+    }
+
+    @Test(arguments: 1...2) func soDoesEachCaseOfAParameterizedTest(case: Int) async {
+        #expect(currentThreadName() == OnAThreadOfItsOwn.threadName)
+        await Task.yield()
+        #expect(currentThreadName() == OnAThreadOfItsOwn.threadName, "and it comes back there after a suspension")
+    }
+
+    @Test func otherSuitesRunOnTheSharedExecutor() async {
+        await Task.detached { #expect(currentThreadName() != OnAThreadOfItsOwn.threadName) }.value
+    }
+}
