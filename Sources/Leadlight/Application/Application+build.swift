@@ -94,7 +94,7 @@ private func addDashboard(
     to router: Router<APIContext>, _ configuration: LeadlightConfiguration, database: LeadlightDatabase,
     limiter: any RateLimiter
 ) throws {
-    let pages = try DashboardPages()
+    let pages = try DashboardPages.load()
     let clock = configuration.clock
     router.get("static/app.css") { _, _ in DashboardPages.asset(pages.stylesheet, type: "text/css; charset=utf-8") }
     router.get("static/app.js") { _, _ in

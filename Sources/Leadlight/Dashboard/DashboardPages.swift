@@ -21,9 +21,17 @@ struct DashboardPages: Sendable {
     let script: ByteBuffer
     let siteStylesheet: ByteBuffer
 
+    /// The pages, read and parsed once a process: every application built in it shares them. (The test suite
+    /// builds hundreds at once, and parsing the templates for each held Swift's shared executor for seconds.)
+    static func load() throws -> DashboardPages {
+        try Self.loaded.get()
+    }
+
+    private static let loaded = Result { try DashboardPages() }
+
     /// Reads every `*.mustache` under the templates folder; a template that does not parse stops the server at
     /// start-up, naming the file, rather than failing a page later.
-    init() throws {
+    private init() throws {
         guard let resources = Bundle.module.resourceURL else { throw MissingResource(name: "Dashboard") }
         let root = resources.appendingPathComponent("Dashboard")
         let site = resources.appendingPathComponent("PublicSite")

@@ -1,9 +1,11 @@
+import Foundation
 import Testing
 
 /// The trait the fuzz suites run under does move their tests off Swift's shared executor.
 @Suite(.onAThreadOfItsOwn) struct OnAThreadOfItsOwnTests {
-    @Test func aTestRunsOnAThreadOfItsOwn() {
+    @Test func aTestRunsOnAThreadOfItsOwnAtTheLowestPriority() {
         #expect(currentThreadName() == OnAThreadOfItsOwn.threadName)
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), currentThreadID()) == OnAThreadOfItsOwn.niceness)
     }
 
     @Test(arguments: 1...2) func soDoesEachCaseOfAParameterizedTest(case: Int) async {
@@ -13,6 +15,9 @@ import Testing
     }
 
     @Test func otherSuitesRunOnTheSharedExecutor() async {
-        await Task.detached { #expect(currentThreadName() != OnAThreadOfItsOwn.threadName) }.value
+        await Task.detached {
+            #expect(currentThreadName() != OnAThreadOfItsOwn.threadName)
+            #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), currentThreadID()) == 0)
+        }.value
     }
 }

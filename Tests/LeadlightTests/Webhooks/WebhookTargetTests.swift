@@ -8,6 +8,10 @@ import Testing
 
 /// An attempt connects to the address that was checked, never to what a second DNS lookup says (rebinding).
 @Suite struct WebhookTargetTests {
+    /// How long a request here may take. Nothing here is about speed, and these tests start with the whole suite:
+    /// in its first seconds a request to a receiver in this process has waited 8 s for Swift's executor.
+    static let patience = Duration.seconds(30)
+
     /// `.test` names never resolve (RFC 6761): a request that reaches the receiver under one was connected to the
     /// address our resolver gave, not looked up again by the HTTP client.
     @Test func aHostNameIsConnectedToTheAddressThatWasCheckedOncePerAttempt() async throws {
@@ -18,7 +22,7 @@ import Testing
                 // IPv6 first, as a resolver may answer: the receiver listens on IPv4 only, so this shows the choice
                 return [.v6([UInt8](repeating: 0, count: 15) + [1]), .v4([127, 0, 0, 1])]
             }
-            let sender = WebhookSender(clients: clients, policy: policy, timeout: .seconds(10), clock: .system)
+            let sender = WebhookSender(clients: clients, policy: policy, timeout: Self.patience, clock: .system)
             let url = "http://receiver.leadlight.test:\(receiver.port)/hooks"
 
             for number in 1...2 {
@@ -69,7 +73,7 @@ import Testing
             func post(with client: HTTPClient, to host: String) async throws -> HTTPResponseStatus {
                 var request = HTTPClientRequest(url: target(host).url.absoluteString)
                 request.method = .POST
-                return try await client.execute(request, timeout: .seconds(10)).status
+                return try await client.execute(request, timeout: .seconds(Self.patience.components.seconds)).status
             }
             try await clients.withClient(for: target("a.leadlight.test")) { a in
                 try await clients.withClient(for: target("b.leadlight.test")) { _ in }
