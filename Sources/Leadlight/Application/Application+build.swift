@@ -69,6 +69,8 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
         .add(middleware: APIErrorMiddleware())  // errors below become responses that still get rate-limit headers
     api.addRoutes(WorkspaceController(database: database, clock: clock).routes, atPath: "workspace")
     api.addRoutes(APIKeysController(database: database, clock: clock).routes, atPath: "api-keys")
+    api.addRoutes(MeController(database: database, clock: clock).routes, atPath: "me")
+    api.addRoutes(EventsController(database: database).routes, atPath: "events")
     api.addRoutes(OfferingsController(database: database, clock: clock, lists: lists).routes, atPath: "products")
     api.addRoutes(LeadsController(database: database, clock: clock, lists: lists).routes, atPath: "leads")
     api.addRoutes(ClientsController(database: database, clock: clock, lists: lists).routes, atPath: "clients")

@@ -120,7 +120,8 @@ import Testing
     @Test func everyListsQueryParametersAreReadOrRefused() {
         let names = [
             "limit", "offset", "status", "minPrice", "maxPrice", "minBedrooms", "buyingStage", "type", "sku",
-            "externalId", "active", "q", "archived", "updatedSince", "clientId", "listingId", "event", "x",
+            "externalId", "active", "q", "archived", "updatedSince", "clientId", "listingId", "event", "after",
+            "before", "x",
         ]
         self.fuzz(
             "query",
@@ -131,7 +132,11 @@ import Testing
                         ? input.numberText()
                         : input.chance(0.3)
                             ? input.text()
-                            : input.pick(["new", "Active", "true", "false", "Under Contract", "PRODUCT", "% _", ""])
+                            : input.pick([
+                                "new", "Active", "true", "false", "Under Contract", "PRODUCT", "% _", "",
+                                "lead.created", "Lead.Created, client.created", "lead.created,",
+                                "evt_K4lZ7xC1vB5nM8qW2eRt",
+                            ])
                     let escaped = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                     return "\(input.pick(names))=\(input.chance(0.9) ? escaped : value)"
                 }
@@ -144,6 +149,10 @@ import Testing
             _ = try? ShowingQuery(validating: parameters)
             _ = try? OfferingQuery(validating: parameters)
             _ = try? WebhookDeliveryQuery(validating: parameters)
+            if let events = try? EventQuery(validating: parameters) {
+                #expect((1...200).contains(events.limit))
+                #expect(events.types.isEmpty || parameters.get("type") != nil)
+            }
             if let search = (try? LeadQuery(validating: parameters))?.search {
                 // what q looks for is never blank, and its LIKE pattern escapes every wildcard it holds
                 #expect(!search.text.isEmpty && search.text.count <= 100)

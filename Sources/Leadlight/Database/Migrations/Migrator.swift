@@ -31,6 +31,7 @@ package struct Migrator: Sendable {
         CreateListingPhotos(),
         CountRecords(),
         IndexRecordsInUseOnPostgreSQL(),
+        IndexEventsInOrder(),
     ]
 
     let database: LeadlightDatabase
