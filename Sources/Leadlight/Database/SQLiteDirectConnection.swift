@@ -39,10 +39,12 @@ final class SQLiteDirectConnection: Sendable {
         self.state = Mutex(State(handle: handle))
     }
 
-    /// Opens (creating) the file and turns extended result codes on, so a unique violation names itself.
-    static func open(path: String) throws -> SQLiteDirectConnection {
+    /// Opens (creating, unless `readOnly`) the file and turns extended result codes on, so a unique violation
+    /// names itself.
+    static func open(path: String, readOnly: Bool = false) throws -> SQLiteDirectConnection {
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let access = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        let flags = access | SQLITE_OPEN_FULLMUTEX
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
