@@ -18,9 +18,7 @@ struct MeController {
 
     func show(_ request: Request, context: APIContext) async throws -> Me {
         guard let key = context.apiKey else { throw APIError.unauthorized("An API key is required.") }
-        guard let workspace = try await WorkspaceStore(database: self.database.sql).find(key.workspaceID) else {
-            throw APIError.notFound("workspace")
-        }
+        let workspace = try await WorkspaceStore(database: self.database.sql).require(key.workspaceID)
         return Me(
             workspace: WorkspacesAPI.WorkspaceBody(workspace), apiKey: APIKeysAPI.KeyBody(key, at: self.clock.now))
     }

@@ -16,8 +16,7 @@ struct ListResponseCache: Sendable {
     ) async throws -> Response {
         let key = "\(try context.workspaceID.rawValue) \(request.uri.path)?\(request.uri.query ?? "")"
         let body = try await self.cache.value(for: key, read: read)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        return .json(body)
     }
 
     /// `value` as the API writes every answer.

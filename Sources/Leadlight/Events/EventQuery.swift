@@ -16,15 +16,9 @@ package struct EventQuery: Sendable, Equatable {
     static let parameters: Set<String> = ["type", "after", "before", "limit"]
 
     init(validating parameters: Hummingbird.Parameters) throws {
-        try self.init(
-            validating: Dictionary(parameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
-        )
-    }
-
-    package init(validating parameters: [String: String]) throws {
         var errors = FieldErrorCollector()
-        QueryRules.rejectUnknown(Array(parameters.keys), allowed: Self.parameters, &errors)
-        if let text = parameters["type"] {
+        QueryRules.rejectUnknown(parameters.map { String($0.key) }, allowed: Self.parameters, &errors)
+        if let text = parameters.get("type") {
             for name in text.split(separator: ",", omittingEmptySubsequences: false) {
                 let name = name.trimmingCharacters(in: .whitespaces).lowercased()
                 guard let type = EventType(rawValue: name) else {
@@ -35,15 +29,18 @@ package struct EventQuery: Sendable, Equatable {
                 self.types.insert(type)
             }
         }
-        for field in ["after", "before"] {
-            guard let text = parameters[field] else { continue }
-            guard let id = Event.ID(text) else {
-                errors.add(field, "must be an event id")
-                continue
-            }
-            if field == "after" { self.after = id } else { self.before = id }
-        }
-        self.limit = QueryRules.integer(parameters["limit"], field: "limit", default: 50, in: 1...200, &errors)
+        self.after = Self.cursor(parameters.get("after"), field: "after", &errors)
+        self.before = Self.cursor(parameters.get("before"), field: "before", &errors)
+        self.limit = QueryRules.integer(parameters.get("limit"), field: "limit", default: 50, in: 1...200, &errors)
         try errors.throwIfAny()
+    }
+
+    private static func cursor(_ text: String?, field: String, _ errors: inout FieldErrorCollector) -> Event.ID? {
+        guard let text else { return nil }
+        guard let id = Event.ID(text) else {
+            errors.add(field, "must be an event id")
+            return nil
+        }
+        return id
     }
 }

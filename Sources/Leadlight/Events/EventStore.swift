@@ -7,10 +7,7 @@ struct EventStore {
 
     /// The newest `query.limit` events the query selects, and whether older ones are left.
     func page(_ query: EventQuery, in workspace: Workspace.ID) async throws -> (events: [Event], hasMore: Bool) {
-        var select = self.database.select()
-            .columns("id", "workspace_id", "type", "data", "occurred_at")
-            .from("events")
-            .where("workspace_id", .equal, workspace.rawValue)
+        var select = self.events(in: workspace)
         if query.types.isEmpty {
             // a test event is not a change: listed only when asked for by name
             select = select.where("type", .notEqual, EventType.webhookTest.rawValue)
@@ -31,13 +28,18 @@ struct EventStore {
 
     /// The event, if it is this workspace's.
     func find(_ id: Event.ID, in workspace: Workspace.ID) async throws -> Event? {
-        try await self.database.select()
-            .columns("id", "workspace_id", "type", "data", "occurred_at")
-            .from("events")
-            .where("workspace_id", .equal, workspace.rawValue)
+        try await self.events(in: workspace)
             .where("id", .equal, id.rawValue)
             .first()
             .map(Event.init(row:))
+    }
+
+    /// The workspace's events, with the columns `Event` is read from.
+    private func events(in workspace: Workspace.ID) -> SQLSelectBuilder {
+        self.database.select()
+            .columns("id", "workspace_id", "type", "data", "occurred_at")
+            .from("events")
+            .where("workspace_id", .equal, workspace.rawValue)
     }
 
     /// Where a cursor's event stands in the order; another workspace's event, or none, is a 400 naming `field`.

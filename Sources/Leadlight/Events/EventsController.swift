@@ -1,5 +1,4 @@
 import Hummingbird
-import NIOCore
 
 /// `/api/v1/events`: the workspace's recorded events, newest first, each in the body its webhook delivery
 /// carries, for receivers catching up after downtime and for polling triggers (Zapier's "new event").
@@ -14,7 +13,7 @@ struct EventsController {
 
     func list(_ request: Request, context: APIContext) async throws -> Response {
         let query = try EventQuery(validating: request.uri.queryParameters)
-        let workspace = try await self.workspace(context)
+        let workspace = try await WorkspaceStore(database: self.database.sql).require(try context.workspaceID)
         let (events, hasMore) = try await EventStore(database: self.database.sql).page(query, in: workspace.id)
         var json = JSONWriter(capacity: 64 + events.count * 400)
         json.beginObject()
@@ -23,18 +22,18 @@ struct EventsController {
         json.endArray()
         json.write("hasMore", hasMore)
         json.endObject()
-        return Self.response(json)
+        return .json(json.buffer)
     }
 
     func show(_ request: Request, context: APIContext) async throws -> Response {
         let id = try context.parameters.require("id", as: Event.ID.self)
-        let workspace = try await self.workspace(context)
+        let workspace = try await WorkspaceStore(database: self.database.sql).require(try context.workspaceID)
         guard let event = try await EventStore(database: self.database.sql).find(id, in: workspace.id) else {
             throw APIError.notFound("event")
         }
         var json = JSONWriter(capacity: 400)
         Self.write(event, agentID: workspace.agentID.rawValue, to: &json)
-        return Self.response(json)
+        return .json(json.buffer)
     }
 
     /// `{"id", "event", "timestamp", "agentId", "data"}`: a webhook delivery's body and the event's id, with
@@ -47,18 +46,5 @@ struct EventsController {
         json.write("agentId", agentID)
         json.writeRaw("data", json: event.data)
         json.endObject()
-    }
-
-    private static func response(_ json: JSONWriter) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: json.buffer))
-    }
-
-    private func workspace(_ context: APIContext) async throws -> Workspace {
-        guard let workspace = try await WorkspaceStore(database: self.database.sql).find(try context.workspaceID) else {
-            throw APIError.notFound("workspace")
-        }
-        return workspace
     }
 }

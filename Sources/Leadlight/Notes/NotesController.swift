@@ -49,9 +49,7 @@ struct NotesController {
         try await subject.requireExists(in: workspace, on: self.database.sql)
         let (entries, total) = try await Timeline(database: self.database.sql).page(
             of: subject.id, in: workspace, limit: limit, offset: offset)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: NotesAPI.timelineJSON(entries, total: total)))
+        return .json(NotesAPI.timelineJSON(entries, total: total))
     }
 
     /// `limit` (1–200) and `offset` (at most 10,000 here); any other parameter is a 400.

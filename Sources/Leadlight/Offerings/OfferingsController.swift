@@ -22,7 +22,7 @@ struct OfferingsController {
     /// One offering answers 201 (created) or 200 with the offering; a batch answers 200 or 207 with per-row results.
     func upsert(_ request: Request, context: APIContext) async throws -> Response {
         let body = try OfferingsAPI.UpsertRequest(body: try await request.jsonBody(context: context))
-        let workspace = try await self.currentWorkspace(context)
+        let workspace = try await WorkspaceStore(database: self.database.sql).require(try context.workspaceID)
         let upserter = OfferingUpserter(database: self.database, clock: self.clock)
         switch body {
         case .single(let row):
@@ -48,11 +48,8 @@ struct OfferingsController {
                 )
             }
             let answer = OfferingsAPI.BulkResponse(try await upserter.upsert(rows, in: workspace))
-            return Response(
-                status: answer.success ? .ok : .init(code: 207, reasonPhrase: "Multi-Status"),
-                headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: answer.jsonBytes())
-            )
+            return .json(
+                answer.jsonBytes(), status: answer.success ? .ok : .init(code: 207, reasonPhrase: "Multi-Status"))
         }
     }
 
@@ -91,12 +88,5 @@ struct OfferingsController {
         let id = try context.parameters.require("id", as: Offering.ID.self)
         try await self.offerings.delete(id, in: try context.workspaceID)
         return OfferingsAPI.Deleted(id: id)
-    }
-
-    private func currentWorkspace(_ context: APIContext) async throws -> Workspace {
-        guard let workspace = try await WorkspaceStore(database: self.database.sql).find(try context.workspaceID) else {
-            throw APIError.notFound("workspace")
-        }
-        return workspace
     }
 }

@@ -12,7 +12,7 @@ struct WorkspaceController {
     }
 
     func show(_ request: Request, context: APIContext) async throws -> WorkspacesAPI.WorkspaceBody {
-        let workspace = try await self.currentWorkspace(context)
+        let workspace = try await WorkspaceStore(database: self.database.sql).require(try context.workspaceID)
         return WorkspacesAPI.WorkspaceBody(workspace)
     }
 
@@ -21,12 +21,5 @@ struct WorkspaceController {
         let updated = try await WorkspaceOperations(database: self.database, clock: self.clock).update(
             try context.workspaceID, with: body)
         return WorkspacesAPI.WorkspaceBody(updated)
-    }
-
-    private func currentWorkspace(_ context: APIContext) async throws -> Workspace {
-        guard let workspace = try await WorkspaceStore(database: self.database.sql).find(try context.workspaceID) else {
-            throw APIError.notFound("workspace")
-        }
-        return workspace
     }
 }

@@ -37,6 +37,12 @@ package struct WorkspaceStore: Sendable {
             .map(Workspace.init(row:))
     }
 
+    /// The workspace, or `NotFound` (a 404): the calling key's, which is gone only if the workspace went with it.
+    package func require(_ id: Workspace.ID) async throws -> Workspace {
+        guard let workspace = try await self.find(id) else { throw NotFound("workspace") }
+        return workspace
+    }
+
     package func find(agentID: AgentID) async throws -> Workspace? {
         try await self.database.select().column("*").from("workspaces")
             .where("agent_id", .equal, agentID.rawValue)
