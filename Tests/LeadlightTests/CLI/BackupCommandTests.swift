@@ -24,7 +24,7 @@ import Testing
             do {
                 while writing.load(ordering: .relaxed) {
                     number += 1
-                    let id = try await Self.createLead(number, at: server.baseURL, key: key)
+                    let id = try await Self.createLead(number, on: server, key: key)
                     acknowledged.withLock { $0.append((id, ContinuousClock.now)) }
                 }
             } catch {
@@ -62,12 +62,9 @@ import Testing
 
             // the copy is a working database: a server started on it answers with exactly what it holds
             let restored = try await ServerProcess.start(["--database-url", backup])
-            var request = HTTPClientRequest(url: "\(restored.baseURL)/api/v1/leads?limit=1")
-            request.headers.add(name: "Authorization", value: "Bearer \(key)")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            #expect(response.status == .ok)
-            #expect(String(buffer: body).contains(#""total":\#(inCopy.count)"#))
+            let page = try await restored.request(.GET, "/api/v1/leads?limit=1", key: key)
+            #expect(page.status == 200)
+            #expect(page.body.contains(#""total":\#(inCopy.count)"#))
             await restored.stop()
         } catch {
             writing.store(false, ordering: .relaxed)
@@ -132,17 +129,12 @@ import Testing
         output.firstMatch(of: /alk_live_[0-9A-Za-z]+/).map { String($0.output) }
     }
 
-    private static func createLead(_ number: Int, at baseURL: String, key: String) async throws -> String {
-        var request = HTTPClientRequest(url: "\(baseURL)/api/v1/leads")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"name":"Lead \#(number)","email":"l\#(number)@example.com"}"#))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
-        guard response.status == .created,
-            let id = body.firstMatch(of: /"leadId":"([^"]+)"/).map({ String($0.output.1) })
-        else { throw UnexpectedAnswer(status: .init(code: Int(response.status.code)), body: body) }
+    private static func createLead(_ number: Int, on server: ServerProcess, key: String) async throws -> String {
+        let json = Data(#"{"name":"Lead \#(number)","email":"l\#(number)@example.com"}"#.utf8)
+        let answer = try await server.request(.POST, "/api/v1/leads", key: key, json: json)
+        guard answer.status == 201,
+            let id = answer.body.firstMatch(of: /"leadId":"([^"]+)"/).map({ String($0.output.1) })
+        else { throw UnexpectedAnswer(status: .init(code: Int(answer.status)), body: answer.body) }
         return id
     }
 }

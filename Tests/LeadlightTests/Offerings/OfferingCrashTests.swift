@@ -25,14 +25,7 @@ import Testing
         key: String,
         timeout: TimeAmount = .seconds(60)
     ) async throws -> UInt {
-        var request = HTTPClientRequest(url: "\(server.baseURL)/api/v1/products")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(data: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-        _ = try await response.body.collect(upTo: 16 << 20)
-        return response.status.code
+        try await server.request(.POST, "/api/v1/products", key: key, json: body, timeout: timeout).status
     }
 
     private struct StoredRow: Sendable {

@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 
 /// A `leadlight serve` process on 127.0.0.1 and a free port, stopped with SIGTERM.
 struct ServerProcess: Sendable {
@@ -30,6 +33,21 @@ struct ServerProcess: Sendable {
             throw LongRunningProcess.StartFailure(arguments: ["serve"], output: output, log: log)
         }
         return ServerProcess(port: port, output: output, process: process)
+    }
+
+    /// Sends `method path` with the workspace `key` (and `json` as the body, if any), as an API client would.
+    func request(
+        _ method: HTTPMethod, _ path: String, key: String, json: Data? = nil, timeout: TimeAmount = .seconds(30)
+    ) async throws -> (status: UInt, body: String) {
+        var request = HTTPClientRequest(url: "\(self.baseURL)\(path)")
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: json))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        return (response.status.code, String(buffer: try await response.body.collect(upTo: 16 << 20)))
     }
 
     func kill9() async { await self.process.kill9() }
