@@ -111,10 +111,7 @@ package struct LeadlightDatabase: Sendable {
                 backend: .sqlite(readers: lender, writer: writer, lock: lock, batcher: batcher)
             )
         } catch {
-            for reader in readers {
-                reader.connection.close()
-                reader.thread.stop()
-            }
+            for reader in readers { reader.close() }
             writer.close()
             throw error
         }
