@@ -327,11 +327,23 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     /// `name` shows in `top -H`, `perf` and a debugger; Linux keeps its first 15 bytes.
     init(name: String) {
         let thread = Thread { [self] in
-            // set from the thread itself: set before it starts, Linux never hears of it
-            Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+            // Named from the thread itself, through pthread: Foundation's `Thread.name` names the thread only once
+            // `start()` has stored its handle, which races with the thread's start, and a thread Linux never heard
+            // the name of keeps its creator's (CI once saw a test "on its own thread" report libdispatch's name).
+            Self.nameCurrentThread(String(decoding: name.utf8.prefix(15), as: UTF8.self))
             self.work()
         }
         thread.start()
+    }
+
+    /// Linux's name for the calling thread is the text of `/proc/thread-self/comm` (Swift's Glibc lacks
+    /// `pthread_setname_np`, a GNU extension).
+    private static func nameCurrentThread(_ name: String) {
+        #if os(Linux)
+        try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+        #else
+        Thread.current.name = name
+        #endif
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
