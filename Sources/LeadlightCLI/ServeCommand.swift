@@ -17,6 +17,18 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Requests per minute per API key (env LEADLIGHT_RATE_LIMIT, default 100).")
     var rateLimit: Int?
 
+    @Option(
+        name: .customLong("metrics-port"),
+        help:
+            "Serve Prometheus metrics at /metrics on this port; 0 picks a free one (env LEADLIGHT_METRICS_PORT, default off)."
+    )
+    var metricsPort: Int?
+
+    @Option(
+        name: .customLong("metrics-host"),
+        help: "Address the metrics listener binds to (env LEADLIGHT_METRICS_HOST, default 127.0.0.1).")
+    var metricsHost: String?
+
     @OptionGroup var database: DatabaseOptions
 
     /// The environment's settings with the flags applied on top.
@@ -28,6 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
             guard rateLimit >= 1 else { throw ValidationError("--rate-limit must be at least 1") }
             configuration.rateLimitPerMinute = rateLimit
         }
+        if let metricsPort {
+            guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0 to 65535") }
+            configuration.metrics.port = metricsPort
+        }
+        if let metricsHost { configuration.metrics.host = metricsHost }
         return configuration
     }
 
@@ -42,13 +59,19 @@ struct ServeCommand: AsyncParsableCommand {
             )
             let demo = try await DemoWorkspace.createIfDatabaseIsEmpty(using: provisioner)
             let displayHost = ["0.0.0.0", "::", ""].contains(configuration.host) ? "127.0.0.1" : configuration.host
-            let app = try buildApplication(configuration, database: database, logger: logger) { port in
-                let baseURL = "http://\(displayHost):\(port)"
-                // One write, so a process reading our output sees the banner together with the address.
-                let listening = "Leadlight is listening on \(baseURL) (\(configuration.database))"
-                let banner = demo.map { "\n" + DemoWorkspace.banner(for: $0, baseURL: baseURL) } ?? ""
-                CommandLineSupport.printLine(listening + banner)
-            }
+            let app = try buildApplication(
+                configuration, database: database, logger: logger,
+                onServerRunning: { port in
+                    let baseURL = "http://\(displayHost):\(port)"
+                    // One write, so a process reading our output sees the banner together with the address.
+                    let listening = "Leadlight is listening on \(baseURL) (\(configuration.database))"
+                    let banner = demo.map { "\n" + DemoWorkspace.banner(for: $0, baseURL: baseURL) } ?? ""
+                    CommandLineSupport.printLine(listening + banner)
+                },
+                onMetricsRunning: { port in
+                    CommandLineSupport.printLine(
+                        "Metrics for Prometheus at http://\(configuration.metrics.host):\(port)/metrics")
+                })
             try await app.runService()
         }
     }

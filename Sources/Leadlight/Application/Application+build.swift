@@ -7,15 +7,25 @@ package func buildApplication(
     _ configuration: LeadlightConfiguration,
     database: LeadlightDatabase,
     logger: Logger,
-    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
+    onMetricsRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let router = try buildRouter(configuration, database: database)
+    let metrics = configuration.metrics.port.map { _ in ServerMetrics() }
+    let router = try buildRouter(configuration, database: database, metrics: metrics)
     var services: [any Service] = []
     if configuration.webhooks.runsWorkerInServer {
         services.append(
             WebhookDeliveryService(
-                database: database, configuration: configuration.webhooks, clock: configuration.clock, logger: logger
+                database: database, configuration: configuration.webhooks, clock: configuration.clock, logger: logger,
+                metrics: metrics
             )
+        )
+    }
+    if let metrics, let port = configuration.metrics.port {
+        services.append(
+            MetricsServer.application(
+                configuration.metrics, port: port, metrics: metrics, database: database, clock: configuration.clock,
+                logger: logger, onRunning: onMetricsRunning)
         )
     }
     return Application(
@@ -33,7 +43,9 @@ package func buildApplication(
 }
 
 /// Every route, on one screen.
-func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDatabase) throws -> Router<APIContext> {
+func buildRouter(
+    _ configuration: LeadlightConfiguration, database: LeadlightDatabase, metrics: ServerMetrics? = nil
+) throws -> Router<APIContext> {
     let clock = configuration.clock
     let rateLimiter: any RateLimiter =
         switch database.dialect {
@@ -50,6 +62,7 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
     let keys = ReadCache<APIKey>(window: configuration.readCacheWindow, writes: database.commits.keyWrites)
 
     let router = Router(context: APIContext.self)
+    if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -64,7 +77,8 @@ func buildRouter(_ configuration: LeadlightConfiguration, database: LeadlightDat
         .add(middleware: APIKeyAuthenticator(database: database, clock: clock, keys: keys))
         .add(
             middleware: RateLimitMiddleware(
-                limiter: rateLimiter, limitPerMinute: configuration.rateLimitPerMinute, clock: clock)
+                limiter: rateLimiter, limitPerMinute: configuration.rateLimitPerMinute, clock: clock,
+                metrics: metrics)
         )
         .add(middleware: APIErrorMiddleware())  // errors below become responses that still get rate-limit headers
     api.addRoutes(WorkspaceController(database: database, clock: clock).routes, atPath: "workspace")

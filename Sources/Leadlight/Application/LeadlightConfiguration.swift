@@ -23,6 +23,8 @@ package struct LeadlightConfiguration: Sendable {
     package var readCacheWindow: Duration = .seconds(1)
     /// The agents' public sites: their forms' limits, and how their emails go out.
     package var publicSite = PublicSiteConfiguration()
+    /// Prometheus's `/metrics`, on a listener of its own; off unless a port is set.
+    package var metrics = MetricsConfiguration()
 
     /// A setting in the environment that cannot be used, named so the operator can fix it.
     package struct InvalidSetting: Error, CustomStringConvertible {
@@ -60,6 +62,10 @@ package struct LeadlightConfiguration: Sendable {
             }
             self.logLevel = parsed
         }
+        if let port = environment["LEADLIGHT_METRICS_PORT"], !port.isEmpty {
+            self.metrics.port = try Self.integer(port, name: "LEADLIGHT_METRICS_PORT", in: 0...65535)
+        }
+        if let host = environment["LEADLIGHT_METRICS_HOST"], !host.isEmpty { self.metrics.host = host }
         if let window = environment["LEADLIGHT_READ_CACHE_WINDOW"] {
             self.readCacheWindow = try Self.seconds(window, name: "LEADLIGHT_READ_CACHE_WINDOW", in: 0...60)
         }

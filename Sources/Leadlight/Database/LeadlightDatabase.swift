@@ -21,12 +21,15 @@ package struct LeadlightDatabase: Sendable {
     /// What each `transaction` tells the rest of the process once it has ended: rings for webhook deliveries,
     /// write generations for cached reads.
     package let commits: CommitSignal
+    /// How busy each pool of connections is, for `/metrics`.
+    package let pools: [ConnectionPoolUse]
     private let backend: Backend
 
     private enum Backend: Sendable {
         case sqlite(
-            readers: SQLiteReaders, writer: SQLiteDirectConnection, lock: AsyncLock, batcher: SQLiteWriteBatcher)
-        case postgres(lender: PostgresLender, run: Task<Void, Never>)
+            readers: SQLiteReaders, writer: SQLiteDirectConnection, lock: AsyncLock, batcher: SQLiteWriteBatcher,
+            writes: ConnectionPoolUse)
+        case postgres(lender: ObservedLender<PostgresLender>, run: Task<Void, Never>)
     }
 
     /// Opens (and for SQLite, creates) the database. Call `close()` when done.
@@ -57,6 +60,7 @@ package struct LeadlightDatabase: Sendable {
     }
 
     private static let readerCount = 4
+    private static let postgresConnections = 16
 
     /// Set on every SQLite connection. Memory-mapped reads (up to 256 MiB) save a system call per page read,
     /// a measurable share of a 1,000-row upsert.
@@ -90,9 +94,13 @@ package struct LeadlightDatabase: Sendable {
             }
             let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
             let lender = SQLiteReaders(readers: readers, logger: logger, eventLoop: eventLoop)
+            let reads = ConnectionPoolUse(pool: "sqlite-readers", size: Self.readerCount)
+            let writes = ConnectionPoolUse(pool: "sqlite-writer", size: 1)
             let lock = AsyncLock()
             let commits = CommitSignal()
-            let sql = PooledSQLDatabase(lender: lender, logger: logger, eventLoop: eventLoop, dialect: SQLiteDialect())
+            let sql = PooledSQLDatabase(
+                lender: ObservedLender(lender: lender, use: reads), logger: logger, eventLoop: eventLoop,
+                dialect: SQLiteDialect())
             // most of each checkpoint runs on a reader, beside the writer (SQLite's own threshold is 1,000 pages)
             writer.checkpoint(early: 500, late: 1000) {
                 do {
@@ -108,7 +116,8 @@ package struct LeadlightDatabase: Sendable {
                 dialect: .sqlite,
                 sql: sql,
                 commits: commits,
-                backend: .sqlite(readers: lender, writer: writer, lock: lock, batcher: batcher)
+                pools: [reads, writes],
+                backend: .sqlite(readers: lender, writer: writer, lock: lock, batcher: batcher, writes: writes)
             )
         } catch {
             for reader in readers { reader.close() }
@@ -123,7 +132,7 @@ package struct LeadlightDatabase: Sendable {
             host: parsed.host ?? "127.0.0.1", port: parsed.port ?? 5432, username: parsed.username,
             password: parsed.password, database: parsed.database, tls: Self.tlsMode(url)
         )
-        configuration.options.maximumConnections = 16
+        configuration.options.maximumConnections = Self.postgresConnections
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         // The pool must be running before the first lease, or PostgresNIO warns on it: wait until the task
         // that runs it has started.
@@ -133,7 +142,9 @@ package struct LeadlightDatabase: Sendable {
             await client.run()
         }
         for await _ in started {}
-        let lender = PostgresLender(client: client)
+        let lender = ObservedLender(
+            lender: PostgresLender(client: client),
+            use: ConnectionPoolUse(pool: "postgres", size: Self.postgresConnections))
         return LeadlightDatabase(
             dialect: .postgres,
             sql: PooledSQLDatabase(
@@ -141,6 +152,7 @@ package struct LeadlightDatabase: Sendable {
                 dialect: PostgresDialect()
             ),
             commits: CommitSignal(),
+            pools: [lender.use],
             backend: .postgres(lender: lender, run: run)
         )
     }
@@ -162,8 +174,8 @@ package struct LeadlightDatabase: Sendable {
         -> T
     {
         switch self.backend {
-        case .sqlite(_, _, _, let batcher):
-            return try await batcher.transaction(body)
+        case .sqlite(_, _, _, let batcher, let writes):
+            return try await writes.observe(body) { try await batcher.transaction($0) }
         case .postgres(let lender, _):
             return try await self.commits.run {
                 try await lender.withConnection { connection in
@@ -197,7 +209,7 @@ package struct LeadlightDatabase: Sendable {
         guard case .postgres(let lender, _) = self.backend else { return }
         while !Task.isCancelled {
             do {
-                try await lender.client.withConnection { connection in
+                try await lender.lender.client.withConnection { connection in
                     try await connection.listen(on: channel) { notifications in
                         for try await _ in notifications { onNotification() }
                     }
@@ -218,7 +230,7 @@ package struct LeadlightDatabase: Sendable {
     /// Closes every connection; afterwards every query fails. Safe to call more than once.
     package func close() async {
         switch self.backend {
-        case .sqlite(let readers, let writer, let lock, let batcher):
+        case .sqlite(let readers, let writer, let lock, let batcher, _):
             // Behind the write lock, so a running transaction finishes first. Closing twice is harmless.
             _ = try? await lock.withLock {
                 readers.close()

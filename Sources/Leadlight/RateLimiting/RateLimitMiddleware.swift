@@ -7,6 +7,8 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: any RateLimiter
     let limitPerMinute: Int
     let clock: WallClock
+    /// Told of each refusal, when metrics are on.
+    var metrics: ServerMetrics?
 
     func handle(
         _ request: Request,
@@ -22,6 +24,7 @@ struct RateLimitMiddleware: RouterMiddleware {
             .rateLimitReset: String(decision.resetEpochSeconds),
         ]
         guard decision.isAllowed else {
+            self.metrics?.rateLimitRefused()
             let retryAfter = decision.retryAfterSeconds(now: now)
             headers[.retryAfter] = String(retryAfter)
             throw APIError(

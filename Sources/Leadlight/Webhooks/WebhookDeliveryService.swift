@@ -18,14 +18,20 @@ package struct WebhookDeliveryService: Service {
     let configuration: WebhookConfiguration
     let clock: WallClock
     let logger: Logger
+    /// Told of each recorded attempt, when metrics are on.
+    let metrics: ServerMetrics?
     /// Names this worker's claims.
     let workerID = "wkr_" + Base62.random(count: 16)
 
-    package init(database: LeadlightDatabase, configuration: WebhookConfiguration, clock: WallClock, logger: Logger) {
+    package init(
+        database: LeadlightDatabase, configuration: WebhookConfiguration, clock: WallClock, logger: Logger,
+        metrics: ServerMetrics? = nil
+    ) {
         self.database = database
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
     }
 
     package func run() async throws {
@@ -144,6 +150,7 @@ package struct WebhookDeliveryService: Service {
                     outcomes, by: workerID, now: now, disableAfter: disableAfter
                 )
             }
+            self.metrics?.webhookAttemptsRecorded(outcomes)
         } catch {
             self.logger.error("Could not record webhook attempts: \(String(reflecting: error))")
         }

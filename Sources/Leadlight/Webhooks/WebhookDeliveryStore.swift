@@ -208,6 +208,21 @@ package struct WebhookDeliveryStore: Sendable {
     }
 
     /// Lets go of every claim `worker` still holds, so other workers take those deliveries at once.
+    /// What the workers have before them, for `/metrics`: deliveries waiting to be sent to enabled endpoints,
+    /// and when the longest-waiting of those already due came due (nil when none is due).
+    func queueSummary(now: Date) async throws -> (pending: Int, oldestDue: Date?) {
+        let row = try await self.database.raw(
+            """
+            SELECT count(*) AS pending,
+                min(CASE WHEN d.next_attempt_at <= \(bind: now.millisecondsSince1970) THEN d.next_attempt_at END) AS due
+            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            WHERE d.state = 'pending' AND e.enabled = TRUE
+            """
+        ).first()
+        let due = try row?.decode(column: "due", as: Int64?.self)
+        return (try row?.decode(column: "pending", as: Int.self) ?? 0, due.map(Date.init(millisecondsSince1970:)))
+    }
+
     func releaseClaims(of worker: String) async throws {
         try await self.database.update("webhook_deliveries")
             .set("claimed_by", to: SQLLiteral.null)

@@ -19,11 +19,16 @@ enum ExternalTool {
     static var nodeAvailable: Bool { Self.required || Self.find("node") != nil }
 
     /// python3 that can import `standardwebhooks`.
-    static func standardWebhooksAvailable() async -> Bool {
+    static func standardWebhooksAvailable() async -> Bool { await Self.pythonCanImport("standardwebhooks") }
+
+    /// python3 that can import `prometheus_client`, Prometheus's own Python client and its text-format parser.
+    static func prometheusClientAvailable() async -> Bool { await Self.pythonCanImport("prometheus_client") }
+
+    private static func pythonCanImport(_ module: String) async -> Bool {
         if Self.required { return true }
         guard let python = Self.find("python3") else { return false }
         let environment = ProcessInfo.processInfo.environment
-        guard let child = try? ChildProcess.spawn(python, ["-c", "import standardwebhooks"], environment: environment)
+        guard let child = try? ChildProcess.spawn(python, ["-c", "import \(module)"], environment: environment)
         else { return false }
         return await child.exitStatus() == 0
     }

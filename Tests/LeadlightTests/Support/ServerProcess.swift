@@ -12,17 +12,20 @@ struct ServerProcess: Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(self.port)" }
 
-    /// Starts the server and waits until it prints that it is listening (and, on a first run, its banner).
+    /// Starts the server and waits until it prints that it is listening (and, on a first run, its banner, and
+    /// any other line starting with `alsoPrinting`).
     static func start(
         _ arguments: [String] = [],
         environment: [String: String] = [:],
-        directory: URL? = nil
+        directory: URL? = nil,
+        alsoPrinting: String? = nil
     ) async throws -> ServerProcess {
         let (process, output) = try await LongRunningProcess.start(
             ["serve", "--port", "0"] + arguments, environment: environment, directory: directory
         ) { text in
             // started, and either no first-run banner is coming or it has been printed whole
             text.contains("Leadlight is listening on") && (!text.contains("First run") || text.contains("\n└"))
+                && alsoPrinting.map { text.contains("\n" + $0) || text.hasPrefix($0) } ?? true
         }
         let line = output.split(separator: "\n").first { $0.hasPrefix("Leadlight is listening on http://") }
         guard let line,

@@ -1,0 +1,42 @@
+import Hummingbird
+
+/// Counts each request for `/metrics` once its answer's last byte is written (or, if it fails before it has an
+/// answer, once it fails), by route pattern, method and status.
+struct RequestMetricsMiddleware: RouterMiddleware {
+    typealias Context = APIContext
+    let metrics: ServerMetrics
+
+    func handle(
+        _ request: Request,
+        context: APIContext,
+        next: (Request, APIContext) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        let method = request.method.rawValue
+        self.metrics.requestStarted()
+        do {
+            var response = try await next(request, context)
+            let status = response.status.code
+            let body = response.body
+            let route = context.endpointPath ?? Self.unmatched
+            response.body = ResponseBody(contentLength: body.contentLength) { [metrics] writer in
+                defer {
+                    metrics.requestFinished(
+                        route: route, method: method, status: status, duration: ContinuousClock.now - started)
+                }
+                try await body.write(writer)
+            }
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            self.metrics.requestFinished(
+                route: context.endpointPath ?? Self.unmatched, method: method, status: status,
+                duration: ContinuousClock.now - started)
+            throw error
+        }
+    }
+
+    /// The route of a request no route matched, as Hummingbird names it: one series for every path that does not
+    /// exist, whatever the path.
+    static let unmatched = "NotFound"
+}
