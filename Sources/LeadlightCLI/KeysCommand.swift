@@ -40,7 +40,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try self.database.configuration()
-            let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+            let logger = CommandLineSupport.makeLogger(configuration)
             let (workspace, key, secret) = try await CommandLineSupport.withDatabase(configuration, logger: logger) {
                 database in
                 let workspace = try await self.workspace.find(in: database)
@@ -72,7 +72,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try self.database.configuration()
-            let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+            let logger = CommandLineSupport.makeLogger(configuration)
             let keys = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
                 try await APIKeyStore(database: database.sql).list(in: try await self.workspace.find(in: database).id)
             }
@@ -106,7 +106,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try self.database.configuration()
-            let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+            let logger = CommandLineSupport.makeLogger(configuration)
             let keyID = self.keyID
             let revoked = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
                 let workspace = try await self.workspace.find(in: database).id

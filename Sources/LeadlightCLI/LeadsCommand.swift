@@ -44,7 +44,7 @@ struct LeadsCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let configuration = try self.database.configuration()
-            let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+            let logger = CommandLineSupport.makeLogger(configuration)
             let outcome = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
                 let workspace = try await self.workspace.find(in: database).id
                 return try await EmailImportOperations(database: database, clock: configuration.clock)

@@ -10,7 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try self.database.configuration()
-        let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+        let logger = CommandLineSupport.makeLogger(configuration)
         let applied = try await CommandLineSupport.withDatabase(configuration, logger: logger, migrating: false) {
             try await Migrator(database: $0, clock: configuration.clock).migrate(logger: logger)
         }

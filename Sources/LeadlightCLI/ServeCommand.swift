@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try self.configuration()
-        let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+        let logger = CommandLineSupport.makeLogger(configuration)
         try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
             let provisioner = WorkspaceProvisioner(
                 database: database,

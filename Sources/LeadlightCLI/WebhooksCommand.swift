@@ -23,7 +23,7 @@ struct WebhooksCommand: AsyncParsableCommand {
             _ body: @escaping @Sendable (WebhookEndpoints, Workspace.ID) async throws -> T
         ) async throws -> T {
             let configuration = try self.database.configuration()
-            let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+            let logger = CommandLineSupport.makeLogger(configuration)
             return try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
                 let workspace = try await self.workspace.find(in: database).id
                 let endpoints = WebhookEndpoints(

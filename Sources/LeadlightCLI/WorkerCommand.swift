@@ -17,7 +17,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try self.database.configuration()
-        let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+        let logger = CommandLineSupport.makeLogger(configuration)
         try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
             let worker = WebhookDeliveryService(
                 database: database, configuration: configuration.webhooks, clock: configuration.clock, logger: logger

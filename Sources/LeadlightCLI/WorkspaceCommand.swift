@@ -42,7 +42,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
                 name: self.name, agentID: self.agentID, ownerEmail: self.ownerEmail, currency: self.currency,
                 timeZone: self.timeZone
             )
-            let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+            let logger = CommandLineSupport.makeLogger(configuration)
             let created = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
                 try await WorkspaceProvisioner(
                     database: database,
@@ -84,7 +84,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try self.database.configuration()
-            let logger = CommandLineSupport.makeLogger(level: configuration.logLevel)
+            let logger = CommandLineSupport.makeLogger(configuration)
             let workspaces = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
                 try await WorkspaceStore(database: database.sql).list()
             }

@@ -45,6 +45,7 @@ struct APIKeyAuthenticator: RouterMiddleware {
         }
         var context = context
         context.apiKey = key
+        context.identify(key.workspaceID)
         return try await next(request, context)
     }
 

@@ -16,6 +16,8 @@ package struct APIContext: RequestContext {
     package var session: DashboardSession?
     /// Set by `DashboardSignInRequiredMiddleware`: the signed-in session's workspace.
     package var sessionWorkspace: Workspace?
+    /// Set by `AccessLogMiddleware` when it logs: what inner middleware tells it (`identify`).
+    var requestFacts: RequestFacts?
     /// The peer's address, for the sign-in attempt limit.
     package var remoteAddress: SocketAddress?
 

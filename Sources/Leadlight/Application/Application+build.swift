@@ -64,8 +64,8 @@ func buildRouter(
     let router = Router(context: APIContext.self)
     if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: AccessLogMiddleware(level: configuration.accessLog ? .info : .debug))
     router.add(middleware: APIErrorMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: RequestBodyLimitMiddleware(maxBytes: configuration.maxRequestBodyBytes))
 
     let health = HealthController(database: database)

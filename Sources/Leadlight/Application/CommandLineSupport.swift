@@ -4,9 +4,14 @@ import Logging
 /// What the `leadlight` subcommands share: logging to stderr (stdout is for output other tools read),
 /// and a migrated database that is closed again however the command ends.
 package enum CommandLineSupport {
-    package static func makeLogger(level: Logger.Level) -> Logger {
-        var logger = Logger(label: "leadlight") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = level
+    package static func makeLogger(_ configuration: LeadlightConfiguration) -> Logger {
+        var logger = Logger(label: "leadlight") { label in
+            switch configuration.logFormat {
+            case .text: StreamLogHandler.standardError(label: label)
+            case .json: JSONLogHandler(label: label)
+            }
+        }
+        logger.logLevel = configuration.logLevel
         return logger
     }
 

@@ -5,41 +5,44 @@ import NIOCore
 /// array and become one `ByteBuffer` at the end: a `ByteBuffer` write costs tens of nanoseconds (uniqueness and
 /// capacity checks each time), and a page of leads is a few thousand writes.
 struct JSONWriter {
-    private var bytes: [UInt8] = []
+    private var written: [UInt8] = []
     private var needsComma: [Bool] = []
 
     init(capacity: Int = 1024) {
-        self.bytes.reserveCapacity(capacity)
+        self.written.reserveCapacity(capacity)
     }
 
     /// What has been written.
-    var buffer: ByteBuffer { ByteBuffer(bytes: self.bytes) }
+    var buffer: ByteBuffer { ByteBuffer(bytes: self.written) }
+
+    /// What has been written, as bytes.
+    var bytes: [UInt8] { self.written }
 
     mutating func beginObject() {
         self.separate()
-        self.bytes.append(UInt8(ascii: "{"))
+        self.written.append(UInt8(ascii: "{"))
         self.needsComma.append(false)
     }
 
     mutating func endObject() {
         self.needsComma.removeLast()
-        self.bytes.append(UInt8(ascii: "}"))
+        self.written.append(UInt8(ascii: "}"))
     }
 
     mutating func beginArray(_ key: String) {
         self.key(key)
-        self.bytes.append(UInt8(ascii: "["))
+        self.written.append(UInt8(ascii: "["))
         self.needsComma.append(false)
     }
 
     mutating func endArray() {
         self.needsComma.removeLast()
-        self.bytes.append(UInt8(ascii: "]"))
+        self.written.append(UInt8(ascii: "]"))
     }
 
     mutating func beginObject(_ key: String) {
         self.key(key)
-        self.bytes.append(UInt8(ascii: "{"))
+        self.written.append(UInt8(ascii: "{"))
         self.needsComma.append(false)
     }
 
@@ -78,29 +81,29 @@ struct JSONWriter {
     private mutating func key(_ key: String) {
         self.separate()
         self.string(key)
-        self.bytes.append(UInt8(ascii: ":"))
+        self.written.append(UInt8(ascii: ":"))
     }
 
     private mutating func separate() {
         guard !self.needsComma.isEmpty else { return }
-        if self.needsComma[self.needsComma.count - 1] { self.bytes.append(UInt8(ascii: ",")) }
+        if self.needsComma[self.needsComma.count - 1] { self.written.append(UInt8(ascii: ",")) }
         self.needsComma[self.needsComma.count - 1] = true
     }
 
     private mutating func raw(_ text: String) {
         var text = text
-        text.withUTF8 { self.bytes.append(contentsOf: $0) }
+        text.withUTF8 { self.written.append(contentsOf: $0) }
     }
 
     /// A JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`, all else as UTF-8.
     private mutating func string(_ value: String) {
-        self.bytes.append(UInt8(ascii: "\""))
+        self.written.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { text in
             var start = 0
             for (index, byte) in text.enumerated()
             where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index]))
+                self.written.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index]))
                 switch byte {
                 case UInt8(ascii: "\""): self.raw("\\\"")
                 case UInt8(ascii: "\\"): self.raw("\\\\")
@@ -110,13 +113,13 @@ struct JSONWriter {
                 default:
                     let hex = Array("0123456789abcdef".utf8)
                     self.raw("\\u00")
-                    self.bytes.append(hex[Int(byte >> 4)])
-                    self.bytes.append(hex[Int(byte & 0x0F)])
+                    self.written.append(hex[Int(byte >> 4)])
+                    self.written.append(hex[Int(byte & 0x0F)])
                 }
                 start = index + 1
             }
-            self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+            self.written.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
         }
-        self.bytes.append(UInt8(ascii: "\""))
+        self.written.append(UInt8(ascii: "\""))
     }
 }

@@ -15,6 +15,10 @@ package struct LeadlightConfiguration: Sendable {
     /// Dashboard cookies say `Secure` (sent over HTTPS only): set it when the server is reached over HTTPS.
     package var secureCookies = false
     package var logLevel: Logger.Level = .info
+    /// Log lines as text for people, or as one JSON object a line for a log pipeline.
+    package var logFormat: LogFormat = .text
+    /// One `info` line per request (method, route, status, duration, workspace); otherwise those lines are `debug`.
+    package var accessLog = false
     /// Where time comes from; tests replace it.
     package var clock: WallClock = .system
     package var webhooks = WebhookConfiguration()
@@ -61,6 +65,15 @@ package struct LeadlightConfiguration: Sendable {
                 )
             }
             self.logLevel = parsed
+        }
+        if let format = environment["LEADLIGHT_LOG_FORMAT"], !format.isEmpty {
+            guard let parsed = LogFormat(rawValue: format.lowercased()) else {
+                throw InvalidSetting(name: "LEADLIGHT_LOG_FORMAT", value: format, expected: "text or json")
+            }
+            self.logFormat = parsed
+        }
+        if let access = environment["LEADLIGHT_ACCESS_LOG"] {
+            self.accessLog = try Self.flag(access, name: "LEADLIGHT_ACCESS_LOG")
         }
         if let port = environment["LEADLIGHT_METRICS_PORT"], !port.isEmpty {
             self.metrics.port = try Self.integer(port, name: "LEADLIGHT_METRICS_PORT", in: 0...65535)

@@ -104,6 +104,7 @@ struct DashboardSignInRequiredMiddleware: RouterMiddleware {
         {
             var context = context
             context.sessionWorkspace = workspace
+            context.identify(workspace.id)
             return try await next(request, context)
         }
         let path = request.uri.path

@@ -172,3 +172,8 @@ package struct WebhookDeliveryService: Service {
         }
     }
 }
+
+extension WebhookDeliveryService: CustomStringConvertible {
+    /// How service-lifecycle names it in its logs: the worker, not every setting it holds.
+    package var description: String { "WebhookDeliveryService(\(self.workerID))" }
+}
