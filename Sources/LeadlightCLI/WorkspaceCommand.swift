@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import Leadlight
 
-/// `leadlight workspace create|list`.
+/// `leadlight workspace create|list|export|import`.
 struct WorkspaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workspace",
-        abstract: "Create and list workspaces.",
-        subcommands: [Create.self, List.self]
+        abstract: "Create, list, export and import workspaces.",
+        subcommands: [Create.self, List.self, Export.self, Import.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -94,6 +94,74 @@ struct WorkspaceCommand: AsyncParsableCommand {
                 for workspace in workspaces {
                     CommandLineSupport.printLine("\(workspace.agentID)\t\(workspace.id)\t\(workspace.name)")
                 }
+            }
+        }
+    }
+
+    /// Exit 0 when the whole workspace is written, 1 when it could not be (no file is left), 64 for a usage error.
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write everything of one workspace as JSON lines, to load into another database with import.")
+
+        @Option(name: .customLong("agent-id"), help: "The workspace's agent id.") var agentID: String
+        @Option(name: .customLong("to"), help: "The file to write (it must not exist); standard output by default.")
+        var destination: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let agentID = AgentID(rawValue: self.agentID) else {
+                throw ValidationError("--agent-id \(self.agentID) is not an agent id")
+            }
+            if let destination = self.destination, FileManager.default.fileExists(atPath: destination) {
+                throw ValidationError("\(destination) exists; an export never overwrites a file")
+            }
+            let configuration = try self.database.configuration()
+            let logger = CommandLineSupport.makeLogger(configuration)
+            // into a file of its own first, which takes the name once it is whole
+            let partial = self.destination.map { "\($0).partial-\(UUID().uuidString)" }
+            if let partial { _ = FileManager.default.createFile(atPath: partial, contents: nil) }
+            let output = partial.flatMap { FileHandle(forWritingAtPath: $0) } ?? FileHandle.standardOutput
+            do {
+                let records = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
+                    try await WorkspaceExport(database: database, clock: configuration.clock).export(
+                        agentID: agentID
+                    ) { bytes in try output.write(contentsOf: bytes) }
+                }
+                if let partial, let destination = self.destination {
+                    try output.close()
+                    try FileManager.default.linkItem(atPath: partial, toPath: destination)
+                    try FileManager.default.removeItem(atPath: partial)
+                    CommandLineSupport.printError("Exported \(agentID): \(records) records to \(destination).")
+                }
+            } catch {
+                if let partial { try? FileManager.default.removeItem(atPath: partial) }
+                CommandLineSupport.printError("Export failed: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    /// Exit 0 when the whole workspace is loaded, 1 when it is refused (and nothing is written), 64 for a usage
+    /// error.
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load a workspace export into this database, all of it or nothing.")
+
+        @Argument(help: "The file an export wrote.") var file: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let configuration = try self.database.configuration()
+            let logger = CommandLineSupport.makeLogger(configuration)
+            do {
+                let imported = try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
+                    try await WorkspaceImport(database: database).load(from: self.file)
+                }
+                CommandLineSupport.printLine(
+                    "Imported \(imported.agentID) (id \(imported.workspaceID)): \(imported.records) records.")
+            } catch let refused as WorkspaceImport.Refused {
+                CommandLineSupport.printError("Nothing was imported: \(refused)")
+                throw ExitCode(1)
             }
         }
     }

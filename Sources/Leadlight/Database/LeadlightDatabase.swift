@@ -185,6 +185,24 @@ package struct LeadlightDatabase: Sendable {
         }
     }
 
+    /// Runs `body`'s reads on one connection in one read-only transaction: they all see the database as it was at
+    /// their first read, whatever commits meanwhile, and writers are never held up (SQLite's write-ahead log,
+    /// PostgreSQL's snapshot).
+    package func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
+        async throws -> T
+    {
+        switch self.backend {
+        case .sqlite(let readers, _, _, _, _):
+            return try await readers.withConnection { connection in
+                try await Self.run(body, on: connection, begin: "BEGIN")
+            }
+        case .postgres(let lender, _):
+            return try await lender.withConnection { connection in
+                try await Self.run(body, on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            }
+        }
+    }
+
     /// `body` between `begin` and `COMMIT` on one session, rolled back if anything throws.
     static func run<T>(
         _ body: (any SQLDatabase) async throws -> T,

@@ -9,7 +9,7 @@ import Testing
 /// `leadlight backup` (issue 14): a consistent copy of a live SQLite database, taken while a server writes to it.
 @Suite(.takingTurns) struct BackupCommandTests {
     @Test func aBackupTakenDuringWritesHoldsEveryLeadCommittedBeforeItAndRestores() async throws {
-        let directory = try Self.directory()
+        let directory = try makeTemporaryDirectory("leadlight-backup")
         defer { try? FileManager.default.removeItem(at: directory) }
         let live = directory.appendingPathComponent("live.sqlite").path
         let backup = directory.appendingPathComponent("backup.sqlite").path
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func aBackupNeverOverwritesAFileAndAFailedOneLeavesNothing() async throws {
-        let directory = try Self.directory()
+        let directory = try makeTemporaryDirectory("leadlight-backup")
         defer { try? FileManager.default.removeItem(at: directory) }
         let live = directory.appendingPathComponent("live.sqlite").path
         let migrated = try await LeadlightProcess.run(["migrate", "--database-url", live])
@@ -116,13 +116,6 @@ import Testing
     }
 
     struct WriterStopped: Error { var reason: String }
-
-    private static func directory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "leadlight-backup-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
 
     /// The first-run banner's API key.
     private static func key(in output: String) -> String? {

@@ -35,8 +35,7 @@ import Testing
     /// the whole of its log is read: every line is JSON, each request has its access line, and none of those
     /// secrets is anywhere in it.
     @Test func aServerLogsJSONLinesWithTheRequestsAndNeverASecret() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leadlight-log-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory("leadlight-log")
         defer { try? FileManager.default.removeItem(at: directory) }
         let receiver = WebhookReceiver()
         try await receiver.start()
