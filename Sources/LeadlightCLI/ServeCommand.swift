@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Leadlight
+import ServiceLifecycle
 
 /// `leadlight serve`: migrate, create the demo workspace on first run, then serve until SIGINT/SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -49,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A file at the size limit an operator set (`ulimit -f`) fails the write, which SQLite reports and the
+        // request answers 503 (`storage_unavailable`); by default the signal would end the process instead.
+        signal(SIGXFSZ, SIG_IGN)
         let configuration = try self.configuration()
         let logger = CommandLineSupport.makeLogger(configuration)
         try await CommandLineSupport.withDatabase(configuration, logger: logger) { database in
@@ -72,7 +77,12 @@ struct ServeCommand: AsyncParsableCommand {
                     CommandLineSupport.printLine(
                         "Metrics for Prometheus at http://\(configuration.metrics.host):\(port)/metrics")
                 })
-            try await app.runService()
+            // SIGTERM or SIGINT: stop accepting, finish what is in flight (at most the grace), then exit 0
+            var group = ServiceGroupConfiguration(
+                services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = configuration.shutdownGrace
+            group.maximumCancellationDuration = .seconds(5)
+            try await ServiceGroup(configuration: group).run()
         }
     }
 }

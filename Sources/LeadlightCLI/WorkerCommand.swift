@@ -22,13 +22,12 @@ struct WorkerCommand: AsyncParsableCommand {
             let worker = WebhookDeliveryService(
                 database: database, configuration: configuration.webhooks, clock: configuration.clock, logger: logger
             )
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-                )
-            )
+            var group = ServiceGroupConfiguration(
+                services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = configuration.shutdownGrace
+            group.maximumCancellationDuration = .seconds(5)
             CommandLineSupport.printLine("Leadlight webhook worker running (\(configuration.database))")
-            try await group.run()
+            try await ServiceGroup(configuration: group).run()
         }
     }
 }

@@ -56,6 +56,21 @@ package struct APIError: Error, Sendable {
         message: "Send the body as JSON with the header Content-Type: application/json."
     )
 
+    /// The database cannot be reached: nothing was changed, and trying again soon is right.
+    package static let databaseUnavailable = APIError(
+        status: .serviceUnavailable, code: "database_unavailable",
+        message: "The database cannot be reached right now, so nothing was changed. Try again in a few seconds.",
+        headers: [.retryAfter: "5"]
+    )
+
+    /// The database file cannot be written (a full disk, a read-only file): nothing was changed; reads work.
+    package static let storageUnavailable = APIError(
+        status: .serviceUnavailable, code: "storage_unavailable",
+        message: "The server cannot write to its database right now (its disk may be full or read-only), "
+            + "so nothing was changed. Reading still works; try again later.",
+        headers: [.retryAfter: "60"]
+    )
+
     package static let internalError = APIError(
         status: .internalServerError, code: "internal_error",
         message: "Something went wrong on our side. Quote the request id when reporting it."
@@ -99,6 +114,12 @@ extension APIError {
         case is DashboardForm.MalformedMultipart:
             self = APIError(
                 status: .badRequest, code: "malformed_form", message: "The form's multipart body could not be read.")
+        case is DatabaseUnavailable:
+            self = .databaseUnavailable
+        case let error as SQLiteDirectError where error.isStorageFailure:
+            self = .storageUnavailable
+        case let error where DatabaseUnavailable.isConnectionFailure(error):
+            self = .databaseUnavailable
         case is NIOTooManyBytesError:
             self = .payloadTooLarge(limit: nil)
         case let error as HTTPError:

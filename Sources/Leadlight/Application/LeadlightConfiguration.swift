@@ -25,6 +25,9 @@ package struct LeadlightConfiguration: Sendable {
     /// How long list answers and API keys read from the database are reused from memory at most. This process's
     /// own writes show at once; another process's (a second server, the CLI) within this window. Zero: off.
     package var readCacheWindow: Duration = .seconds(1)
+    /// How long a SIGTERM waits for requests in flight and webhook attempts to finish before it cancels them:
+    /// under the 30 seconds orchestrators (Kubernetes, systemd) give before their SIGKILL.
+    package var shutdownGrace: Duration = .seconds(25)
     /// The agents' public sites: their forms' limits, and how their emails go out.
     package var publicSite = PublicSiteConfiguration()
     /// Prometheus's `/metrics`, on a listener of its own; off unless a port is set.
@@ -79,6 +82,9 @@ package struct LeadlightConfiguration: Sendable {
             self.metrics.port = try Self.integer(port, name: "LEADLIGHT_METRICS_PORT", in: 0...65535)
         }
         if let host = environment["LEADLIGHT_METRICS_HOST"], !host.isEmpty { self.metrics.host = host }
+        if let grace = environment["LEADLIGHT_SHUTDOWN_GRACE"] {
+            self.shutdownGrace = try Self.seconds(grace, name: "LEADLIGHT_SHUTDOWN_GRACE", in: 1...3600)
+        }
         if let window = environment["LEADLIGHT_READ_CACHE_WINDOW"] {
             self.readCacheWindow = try Self.seconds(window, name: "LEADLIGHT_READ_CACHE_WINDOW", in: 0...60)
         }

@@ -240,9 +240,22 @@ package struct LeadlightDatabase: Sendable {
         }
     }
 
-    /// Checks that the database answers, for `/readyz`.
-    package func ping() async throws {
-        _ = try await self.sql.raw("SELECT 1 AS one").first()
+    /// Checks that the database answers within `limit`, for `/readyz`: a probe gets its 503 before its own
+    /// timeout, not a hung connection.
+    package func ping(within limit: Duration = .seconds(2)) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try await self.sql.raw("SELECT 1 AS one").first()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return false
+            }
+            let answered = try await group.next() ?? false
+            group.cancelAll()
+            guard answered else { throw DatabaseUnavailable(cause: "no answer within \(limit)") }
+        }
     }
 
     /// Closes every connection; afterwards every query fails. Safe to call more than once.

@@ -1,15 +1,116 @@
+import Logging
+import NIOCore
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import Synchronization
 
 /// Connections from PostgresNIO's `PostgresClient` pool.
+///
+/// While PostgreSQL is down the pool keeps trying to connect, and a caller would wait as long as it does: a
+/// caller that has had no connection for `leaseTimeout`, while the pool has lent none to anyone in that time
+/// either, gets `DatabaseUnavailable`. A pool that is merely busy (lending connections as they come back) keeps
+/// its callers waiting in turn. A lost connection is `DatabaseUnavailable` too.
 struct PostgresLender: ConnectionLender {
     let client: PostgresClient
+    var leaseTimeout: Duration = .seconds(5)
+    private let progress = Progress()
+
+    init(client: PostgresClient) {
+        self.client = client
+    }
 
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     {
-        try await self.client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: .trace))
+        do {
+            return try await self.leasing(body)
+        } catch let error where !(error is DatabaseUnavailable) && DatabaseUnavailable.isConnectionFailure(error) {
+            throw DatabaseUnavailable(cause: String(reflecting: error))
         }
+    }
+
+    /// The body on a connection, unless the pool lends none for `leaseTimeout`; once it runs, it is not cut short.
+    private func leasing<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    {
+        let lease = Lease()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await self.client.withConnection { connection in
+                    lease.lent.store(true, ordering: .relaxed)
+                    self.progress.lent()
+                    return try await body(
+                        OpenConnectionDatabase(base: connection.sql(queryLogLevel: .trace), connection: connection))
+                }
+            }
+            group.addTask {
+                repeat {
+                    try await Task.sleep(for: self.leaseTimeout)
+                } while !lease.lent.load(ordering: .relaxed) && self.progress.lentWithin(self.leaseTimeout)
+                return nil
+            }
+            while let result = try await group.next() {
+                if let value = result {
+                    group.cancelAll()
+                    return value
+                }
+                guard lease.lent.load(ordering: .relaxed) else {
+                    group.cancelAll()
+                    throw DatabaseUnavailable(cause: "the pool lent no connection for \(self.leaseTimeout)")
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// Whether the pool has lent this caller's connection yet.
+    private final class Lease: Sendable {
+        let lent = Atomic<Bool>(false)
+    }
+
+    /// When the pool last lent a connection to anyone.
+    private final class Progress: Sendable {
+        private let start = ContinuousClock.now
+        private let lastLent = Atomic<Int64>(0)
+
+        func lent() {
+            self.lastLent.store(Self.nanoseconds(ContinuousClock.now - self.start), ordering: .relaxed)
+        }
+
+        func lentWithin(_ duration: Duration) -> Bool {
+            let now = Self.nanoseconds(ContinuousClock.now - self.start)
+            return now - self.lastLent.load(ordering: .relaxed) < Self.nanoseconds(duration)
+        }
+
+        private static func nanoseconds(_ duration: Duration) -> Int64 {
+            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        }
+    }
+}
+
+/// A PostgreSQL connection's statements, each refused at once when the connection has closed. PostgresNIO 1.33
+/// never answers a statement sent on a connection the server has just closed (an `administrator command`, a
+/// restart) between two statements of a transaction: the request would wait for ever, and hold up shutdown.
+struct OpenConnectionDatabase: SQLDatabase {
+    let base: any SQLDatabase
+    let connection: PostgresConnection
+
+    var logger: Logger { self.base.logger }
+    var eventLoop: any EventLoop { self.base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { self.base.version }
+    var dialect: any SQLDialect { self.base.dialect }
+    var queryLogLevel: Logger.Level? { self.base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
+        Void
+    > {
+        guard !self.connection.isClosed else {
+            return self.eventLoop.makeFailedFuture(DatabaseUnavailable(cause: "the connection was closed"))
+        }
+        return self.base.execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        guard !self.connection.isClosed else { throw DatabaseUnavailable(cause: "the connection was closed") }
+        try await self.base.execute(sql: query, onRow)
     }
 }

@@ -237,6 +237,11 @@ struct SQLiteDirectError: Error, CustomStringConvertible {
     /// Swift does not import).
     var isUniqueViolation: Bool { self.code == SQLITE_CONSTRAINT | 8 << 8 || self.code == SQLITE_CONSTRAINT | 6 << 8 }
 
+    /// The file could not be written: the disk is full (or the file is at its size limit), the file or its
+    /// directory is read-only, or the disk failed (`SQLITE_FULL`, `SQLITE_READONLY`, `SQLITE_IOERR` and their
+    /// extended codes). The statement changed nothing; reads still work.
+    var isStorageFailure: Bool { [SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR].contains(self.code & 0xFF) }
+
     var description: String { "SQLite error \(self.code): \(self.message)" }
 }
 

@@ -7,17 +7,25 @@ struct LongRunningProcess: Sendable {
     let logFile: URL
 
     /// Starts `leadlight arguments…` and reads its stdout until `started` holds for what it printed (or it ends,
-    /// or two minutes pass); returns the process and that output.
+    /// or two minutes pass); returns the process and that output. `fileSizeLimitKiB` caps every file the process
+    /// writes (`ulimit -f`), as a full disk would.
     static func start(
         _ arguments: [String],
         environment: [String: String],
         directory: URL? = nil,
+        fileSizeLimitKiB: Int? = nil,
         until started: @escaping @Sendable (String) -> Bool
     ) async throws -> (LongRunningProcess, output: String) {
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent(
             "leadlight-\(arguments.first ?? "run")-\(UUID().uuidString).log")
+        let executable = LeadlightProcess.executable.path
+        let (program, commandLine) =
+            fileSizeLimitKiB.map {
+                ("/bin/bash", ["-c", "ulimit -f \($0) && exec \"$0\" \"$@\"", executable] + arguments)
+            }
+            ?? (executable, arguments)
         let child = try ChildProcess.spawn(
-            LeadlightProcess.executable.path, arguments, environment: LeadlightProcess.environment(environment),
+            program, commandLine, environment: LeadlightProcess.environment(environment),
             directory: directory, stdout: .pipe, stderr: .file(logFile)
         )
         let outHandle = child.stdout!

@@ -18,10 +18,12 @@ struct ServerProcess: Sendable {
         _ arguments: [String] = [],
         environment: [String: String] = [:],
         directory: URL? = nil,
-        alsoPrinting: String? = nil
+        alsoPrinting: String? = nil,
+        fileSizeLimitKiB: Int? = nil
     ) async throws -> ServerProcess {
         let (process, output) = try await LongRunningProcess.start(
-            ["serve", "--port", "0"] + arguments, environment: environment, directory: directory
+            ["serve", "--port", "0"] + arguments, environment: environment, directory: directory,
+            fileSizeLimitKiB: fileSizeLimitKiB
         ) { text in
             // started, and either no first-run banner is coming or it has been printed whole
             text.contains("Leadlight is listening on") && (!text.contains("First run") || text.contains("\n└"))
