@@ -37,3 +37,15 @@ package struct APIContext: RequestContext {
     package var responseEncoder: JSONEncoder { LeadlightJSON.encoder() }
     package var maxUploadSize: Int { self.maxRequestBodyBytes }
 }
+
+extension APIContext {
+    /// The pattern of the route that answered (`/api/v1/leads/{id}`), for logs and metrics: never the path, so
+    /// what a path carries stays out of them and every path no route matches is one `NotFound`, as Hummingbird
+    /// names it.
+    var route: String { self.endpointPath ?? "NotFound" }
+
+    /// The status a thrown error will be answered with, for middleware outside the one that answers it.
+    static func status(of error: any Error) -> Int {
+        (error as? any HTTPResponseError)?.status.code ?? 500
+    }
+}

@@ -25,7 +25,7 @@ struct AccessLogMiddleware: RouterMiddleware {
             self.log(request, context, facts, status: response.status.code, since: started)
             return response
         } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            let status = APIContext.status(of: error)
             self.log(request, context, facts, status: status, since: started)
             throw error
         }
@@ -39,7 +39,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds / 1_000_000_000_000) / 1000
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
-            "route": .string(context.endpointPath ?? "NotFound"),
+            "route": .string(context.route),
             "status": .stringConvertible(status),
             "duration_ms": .stringConvertible(milliseconds),
         ]

@@ -18,7 +18,7 @@ struct RequestMetricsMiddleware: RouterMiddleware {
             var response = try await next(request, context)
             let status = response.status.code
             let body = response.body
-            let route = context.endpointPath ?? Self.unmatched
+            let route = context.route
             response.body = ResponseBody(contentLength: body.contentLength) { [metrics] writer in
                 defer {
                     metrics.requestFinished(
@@ -28,15 +28,11 @@ struct RequestMetricsMiddleware: RouterMiddleware {
             }
             return response
         } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            let status = APIContext.status(of: error)
             self.metrics.requestFinished(
-                route: context.endpointPath ?? Self.unmatched, method: method, status: status,
+                route: context.route, method: method, status: status,
                 duration: ContinuousClock.now - started)
             throw error
         }
     }
-
-    /// The route of a request no route matched, as Hummingbird names it: one series for every path that does not
-    /// exist, whatever the path.
-    static let unmatched = "NotFound"
 }
