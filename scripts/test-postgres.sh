@@ -21,7 +21,7 @@ as_owner() {
 
 run_server() {
     as_owner "$1/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
-        "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=1000 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
         start >&2
 }
 

@@ -128,11 +128,17 @@ package struct LeadlightDatabase: Sendable {
 
     private static func openPostgres(url: String, logger: Logger) async throws -> LeadlightDatabase {
         let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
+        let (host, port, tls) = (parsed.host ?? "127.0.0.1", parsed.port ?? 5432, TLSMode(url: url))
         var configuration = PostgresClient.Configuration(
-            host: parsed.host ?? "127.0.0.1", port: parsed.port ?? 5432, username: parsed.username,
-            password: parsed.password, database: parsed.database, tls: Self.tlsMode(url)
+            host: host, port: port, username: parsed.username, password: parsed.password, database: parsed.database,
+            tls: tls.forPool
         )
         configuration.options.maximumConnections = Self.postgresConnections
+        let reachability = PostgresReachability(
+            configuration: PostgresConnection.Configuration(
+                host: host, port: port, username: parsed.username, password: parsed.password,
+                database: parsed.database, tls: try tls.forConnection()),
+            timeout: .seconds(10), logger: logger)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         // The pool must be running before the first lease, or PostgresNIO warns on it: wait until the task
         // that runs it has started.
@@ -143,7 +149,7 @@ package struct LeadlightDatabase: Sendable {
         }
         for await _ in started {}
         let lender = ObservedLender(
-            lender: PostgresLender(client: client),
+            lender: PostgresLender(client: client, reachability: reachability),
             use: ConnectionPoolUse(pool: "postgres", size: Self.postgresConnections))
         return LeadlightDatabase(
             dialect: .postgres,
@@ -159,13 +165,32 @@ package struct LeadlightDatabase: Sendable {
 
     /// `sslmode` (or `tlsmode`) from the URL's query, as libpq reads it: `disable`, `prefer` (the default) or
     /// `require`; `verify-ca` and `verify-full` also require TLS, with certificate checks.
-    private static func tlsMode(_ url: String) -> PostgresClient.Configuration.TLS {
-        let query = URLComponents(string: url)?.queryItems ?? []
-        let mode = query.first { $0.name == "sslmode" || $0.name == "tlsmode" }?.value?.lowercased() ?? "prefer"
-        switch mode {
-        case "disable", "allow": return .disable
-        case "require", "verify-ca", "verify-full": return .require(.makeClientConfiguration())
-        default: return .prefer(.makeClientConfiguration())
+    private enum TLSMode {
+        case disable, prefer, require
+
+        init(url: String) {
+            let query = URLComponents(string: url)?.queryItems ?? []
+            switch query.first(where: { $0.name == "sslmode" || $0.name == "tlsmode" })?.value?.lowercased() {
+            case "disable", "allow": self = .disable
+            case "require", "verify-ca", "verify-full": self = .require
+            default: self = .prefer
+            }
+        }
+
+        var forPool: PostgresClient.Configuration.TLS {
+            switch self {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+        }
+
+        func forConnection() throws -> PostgresConnection.Configuration.TLS {
+            switch self {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
         }
     }
 

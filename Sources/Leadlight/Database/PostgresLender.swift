@@ -7,17 +7,19 @@ import Synchronization
 
 /// Connections from PostgresNIO's `PostgresClient` pool.
 ///
-/// While PostgreSQL is down the pool keeps trying to connect, and a caller would wait as long as it does: a
-/// caller that has had no connection for `leaseTimeout`, while the pool has lent none to anyone in that time
-/// either, gets `DatabaseUnavailable`. A pool that is merely busy (lending connections as they come back) keeps
-/// its callers waiting in turn. A lost connection is `DatabaseUnavailable` too.
+/// While PostgreSQL is down the pool keeps trying to connect, and a caller would wait as long as it does. A
+/// caller that has had no connection for `leaseTimeout` asks `reachability` whether PostgreSQL takes a new
+/// connection: when it does not, the caller gets `DatabaseUnavailable`; when it does, the pool is only slow (a
+/// busy machine, long transactions holding every connection) and the caller waits on, asking again after each
+/// `leaseTimeout`. A lost connection is `DatabaseUnavailable` too.
 struct PostgresLender: ConnectionLender {
     let client: PostgresClient
+    let reachability: PostgresReachability
     var leaseTimeout: Duration = .seconds(5)
-    private let progress = Progress()
 
-    init(client: PostgresClient) {
+    init(client: PostgresClient, reachability: PostgresReachability) {
         self.client = client
+        self.reachability = reachability
     }
 
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
@@ -37,16 +39,16 @@ struct PostgresLender: ConnectionLender {
             group.addTask {
                 try await self.client.withConnection { connection in
                     lease.lent.store(true, ordering: .relaxed)
-                    self.progress.lent()
                     return try await body(
                         OpenConnectionDatabase(base: connection.sql(queryLogLevel: .trace), connection: connection))
                 }
             }
             group.addTask {
-                repeat {
+                while true {
                     try await Task.sleep(for: self.leaseTimeout)
-                } while !lease.lent.load(ordering: .relaxed) && self.progress.lentWithin(self.leaseTimeout)
-                return nil
+                    if lease.lent.load(ordering: .relaxed) { return nil }
+                    if await !self.reachability.reachable() { return nil }
+                }
             }
             while let result = try await group.next() {
                 if let value = result {
@@ -55,7 +57,8 @@ struct PostgresLender: ConnectionLender {
                 }
                 guard lease.lent.load(ordering: .relaxed) else {
                     group.cancelAll()
-                    throw DatabaseUnavailable(cause: "the pool lent no connection for \(self.leaseTimeout)")
+                    throw DatabaseUnavailable(
+                        cause: "no connection for \(self.leaseTimeout), and PostgreSQL takes none")
                 }
             }
             throw CancellationError()
@@ -65,25 +68,6 @@ struct PostgresLender: ConnectionLender {
     /// Whether the pool has lent this caller's connection yet.
     private final class Lease: Sendable {
         let lent = Atomic<Bool>(false)
-    }
-
-    /// When the pool last lent a connection to anyone.
-    private final class Progress: Sendable {
-        private let start = ContinuousClock.now
-        private let lastLent = Atomic<Int64>(0)
-
-        func lent() {
-            self.lastLent.store(Self.nanoseconds(ContinuousClock.now - self.start), ordering: .relaxed)
-        }
-
-        func lentWithin(_ duration: Duration) -> Bool {
-            let now = Self.nanoseconds(ContinuousClock.now - self.start)
-            return now - self.lastLent.load(ordering: .relaxed) < Self.nanoseconds(duration)
-        }
-
-        private static func nanoseconds(_ duration: Duration) -> Int64 {
-            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        }
     }
 }
 
