@@ -18,8 +18,10 @@ package struct APIContext: RequestContext {
     package var sessionWorkspace: Workspace?
     /// Set by `AccessLogMiddleware` when it logs: what inner middleware tells it (`identify`).
     var requestFacts: RequestFacts?
-    /// The peer's address, for the sign-in attempt limit.
+    /// The peer's address: the visitor's, or a proxy's when one is in front.
     package var remoteAddress: SocketAddress?
+    /// Set by `ClientAddressMiddleware` when the peer is a trusted proxy: the visitor's address it forwarded.
+    package var forwardedClientAddress: String?
 
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -32,6 +34,12 @@ package struct APIContext: RequestContext {
             guard let apiKey else { throw APIError.unauthorized("An API key is required.") }
             return apiKey.workspaceID
         }
+    }
+
+    /// The visitor's address, for the limits kept per address (sign-in attempts, the public site's forms): the
+    /// peer's, or behind a trusted proxy the one it forwarded.
+    package var clientAddress: String {
+        self.forwardedClientAddress ?? self.remoteAddress?.ipAddress ?? "unknown"
     }
 
     package var responseEncoder: JSONEncoder { LeadlightJSON.encoder() }

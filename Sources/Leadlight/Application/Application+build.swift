@@ -64,6 +64,9 @@ func buildRouter(
     let router = Router(context: APIContext.self)
     if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
     router.add(middleware: RequestIDMiddleware())
+    if !configuration.trustedProxies.isEmpty {
+        router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
+    }
     router.add(middleware: AccessLogMiddleware(level: configuration.accessLog ? .info : .debug))
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: RequestBodyLimitMiddleware(maxBytes: configuration.maxRequestBodyBytes))

@@ -12,6 +12,8 @@ package struct LeadlightConfiguration: Sendable {
     package var maxRequestBodyBytes = 10 * 1024 * 1024
     /// bcrypt cost for dashboard passwords.
     package var passwordHashCost: UInt8 = 12
+    /// The proxies in front (nginx, a load balancer) whose `X-Forwarded-For` names the visitor; none unless set.
+    package var trustedProxies = TrustedProxies()
     /// Dashboard cookies say `Secure` (sent over HTTPS only): set it when the server is reached over HTTPS.
     package var secureCookies = false
     package var logLevel: Logger.Level = .info
@@ -57,6 +59,15 @@ package struct LeadlightConfiguration: Sendable {
         }
         if let cost = environment["LEADLIGHT_BCRYPT_COST"] {
             self.passwordHashCost = UInt8(try Self.integer(cost, name: "LEADLIGHT_BCRYPT_COST", in: 4...31))
+        }
+        if let proxies = environment["LEADLIGHT_TRUSTED_PROXIES"] {
+            do {
+                self.trustedProxies = try TrustedProxies(proxies)
+            } catch {
+                throw InvalidSetting(
+                    name: "LEADLIGHT_TRUSTED_PROXIES", value: proxies,
+                    expected: "addresses or CIDR ranges separated by commas (\(error.entry) is neither)")
+            }
         }
         if let secure = environment["LEADLIGHT_SECURE_COOKIES"] {
             self.secureCookies = try Self.flag(secure, name: "LEADLIGHT_SECURE_COOKIES")

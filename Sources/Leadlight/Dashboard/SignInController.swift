@@ -41,7 +41,7 @@ struct SignInController {
         let password = form["password"] ?? ""
         let next = SafeRedirect.path(form["next"])
         let now = self.clock.now
-        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        let address = context.clientAddress
         let byAddress = try await self.limiter.consume(
             bucket: "sign-in:address:\(address)", limit: Self.attemptsPerAddress, now: now)
         let byAccount = try await self.limiter.consume(

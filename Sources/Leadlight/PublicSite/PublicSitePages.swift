@@ -206,7 +206,7 @@ struct PublicSitePages {
         -> Submission
     {
         let now = self.clock.now
-        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        let address = context.clientAddress
         let byAddress = try await self.limiter.consume(
             bucket: "public-form:address:\(address)", limit: self.configuration.submissionsPerAddress, now: now)
         let byAgent = try await self.limiter.consume(

@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// An IPv4 or IPv6 address as network-order bytes, and whether it is on the public internet.
+/// An IPv4 or IPv6 address as network-order bytes: whether it is on the public internet (webhook targets), in a
+/// range (trusted proxies).
 enum IPAddress: Sendable, Equatable, CustomStringConvertible {
     case v4([UInt8])
     case v6([UInt8])
@@ -12,6 +13,7 @@ enum IPAddress: Sendable, Equatable, CustomStringConvertible {
     /// The address a host written as a standard literal names (`203.0.113.7`, `2001:db8::1`); nil for a name, or
     /// for another spelling (`2130706433`), which only a resolver reads.
     init?(literal text: String) {
+        guard !text.utf8.contains(0) else { return nil }  // C would read only up to it
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             self.init(v4)
@@ -23,6 +25,13 @@ enum IPAddress: Sendable, Equatable, CustomStringConvertible {
             return
         }
         return nil
+    }
+
+    /// The bytes, 4 or 16.
+    var bytes: [UInt8] {
+        switch self {
+        case .v4(let bytes), .v6(let bytes): bytes
+        }
     }
 
     init(_ address: in_addr) {
@@ -63,12 +72,12 @@ enum IPAddress: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Written the usual way (RFC 5952 for IPv6): `203.0.113.7`, `2001:db8::1`.
     var description: String {
-        switch self {
-        case .v4(let b): return b.map(String.init).joined(separator: ".")
-        case .v6(let b):
-            return stride(from: 0, to: 16, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
-                .joined(separator: ":")
-        }
+        var address = self.bytes
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = address.count == 4 ? AF_INET : AF_INET6
+        guard inet_ntop(family, &address, &buffer, socklen_t(buffer.count)) != nil else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
