@@ -10,34 +10,6 @@ import Testing
 /// to the other, its CSRF token guards forms on both, and signing out on one ends it on both (issue 10).
 @Suite(.enabled(if: TestDatabase.available.contains(.postgres)), .takingTurns)
 struct SharedSessionTests {
-    struct Answer {
-        var status: UInt
-        var location: String?
-        var cookie: String?
-        var body: String
-    }
-
-    static func send(
-        _ method: HTTPMethod, _ url: String, form: [(String, String)]? = nil, cookie: String? = nil,
-        http: HTTPClient
-    ) async throws -> Answer {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let cookie { request.headers.add(name: "Cookie", value: cookie) }
-        if let form {
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            let body = form.map { "\(DashboardClient.encode($0.0))=\(DashboardClient.encode($0.1))" }
-                .joined(separator: "&")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await http.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 22)
-        let cookie = response.headers["Set-Cookie"].first?.split(separator: ";").first.map(String.init)
-        return Answer(
-            status: response.status.code, location: response.headers["Location"].first, cookie: cookie,
-            body: String(buffer: body))
-    }
-
     @Test func aSessionMadeByOneProcessWorksOnTheOtherAndEndsOnBoth() async throws {
         try await TestDatabase.postgres.withFreshLocation { location in
             guard case .postgres(let url) = location else { return }
@@ -50,7 +22,7 @@ struct SharedSessionTests {
             let http = HTTPClient(
                 eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             do {
-                let signedIn = try await Self.send(
+                let signedIn = try await LiveHTTP.send(
                     .POST, "\(first.baseURL)/login",
                     form: [("email", workspace.owner.email), ("password", "correct horse battery")], http: http)
                 #expect(signedIn.status == 303)
@@ -58,29 +30,29 @@ struct SharedSessionTests {
                 #expect(cookie.hasPrefix("leadlight_session="))
 
                 // the other process knows the session and its token
-                let page = try await Self.send(.GET, "\(second.baseURL)/leads/new", cookie: cookie, http: http)
+                let page = try await LiveHTTP.send(.GET, "\(second.baseURL)/leads/new", cookie: cookie, http: http)
                 #expect(page.status == 200)
                 let csrf = try #require(DashboardClient.csrfToken(in: page.body))
-                let added = try await Self.send(
+                let added = try await LiveHTTP.send(
                     .POST, "\(second.baseURL)/leads", form: [("_csrf", csrf), ("name", "Shared Session Lead")],
                     cookie: cookie, http: http)
                 #expect(added.status == 303)
-                let inbox = try await Self.send(.GET, "\(first.baseURL)/leads", cookie: cookie, http: http)
+                let inbox = try await LiveHTTP.send(.GET, "\(first.baseURL)/leads", cookie: cookie, http: http)
                 #expect(inbox.body.contains("Shared Session Lead"))
 
                 // no token, or another session's, changes nothing on either process
-                let other = try await Self.send(
+                let other = try await LiveHTTP.send(
                     .POST, "\(second.baseURL)/login",
                     form: [("email", workspace.owner.email), ("password", "correct horse battery")], http: http)
                 let otherCookie = try #require(other.cookie)
                 let otherCSRF = try #require(
                     DashboardClient.csrfToken(
-                        in: try await Self.send(.GET, "\(second.baseURL)/", cookie: otherCookie, http: http).body))
+                        in: try await LiveHTTP.send(.GET, "\(second.baseURL)/", cookie: otherCookie, http: http).body))
                 #expect(otherCSRF != csrf)
                 for (server, form) in [
                     (first, [("name", "Forged")]), (second, [("_csrf", otherCSRF), ("name", "Forged")]),
                 ] {
-                    let forged = try await Self.send(
+                    let forged = try await LiveHTTP.send(
                         .POST, "\(server.baseURL)/leads", form: form, cookie: cookie, http: http)
                     #expect(forged.status == 403)
                 }
@@ -88,13 +60,14 @@ struct SharedSessionTests {
                 #expect(leads.leads.map(\.name) == ["Shared Session Lead"])
 
                 // signing out on one process ends the session on the other
-                let out = try await Self.send(
+                let out = try await LiveHTTP.send(
                     .POST, "\(second.baseURL)/logout", form: [("_csrf", csrf)], cookie: cookie, http: http)
                 #expect(out.status == 303)
-                let after = try await Self.send(.GET, "\(first.baseURL)/leads", cookie: cookie, http: http)
+                let after = try await LiveHTTP.send(.GET, "\(first.baseURL)/leads", cookie: cookie, http: http)
                 #expect(after.status == 303)
                 #expect(after.location?.hasPrefix("/login") == true)
-                #expect(try await Self.send(.GET, "\(first.baseURL)/", cookie: otherCookie, http: http).status == 200)
+                #expect(
+                    try await LiveHTTP.send(.GET, "\(first.baseURL)/", cookie: otherCookie, http: http).status == 200)
             } catch {
                 try? await http.shutdown()
                 await first.stop()

@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func aServerThatRefusesConnectionsIsUnavailableAfterTheLeaseTimeout() async throws {
-        let port = try await Self.portNobodyListensOn()
+        let port = try LoopbackAddress.freePort()
         let waited = try await Self.timeToRefusal(port: port)
         #expect(waited >= .seconds(1) && waited < .seconds(30), "waited \(waited)")
     }
@@ -91,13 +91,5 @@ import Testing
             throw error
         }
         run.cancel()
-    }
-
-    private static func portNobodyListensOn() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(channel.localAddress?.port)
-        try await channel.close()
-        return port
     }
 }

@@ -32,7 +32,7 @@ struct Browser: Sendable {
     /// source are left in the temporary folder, named in the error.
     static func with<T: Sendable>(_ body: (Browser) async throws -> T) async throws -> T {
         guard let driver = ExternalTool.find("chromedriver") else { throw ExternalTool.Missing(name: "chromedriver") }
-        let port = try Self.freePort()
+        let port = try LoopbackAddress.freePort()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("chromedriver-\(port).log")
         let process = try ChildProcess.spawn(
             driver, ["--port=\(port)", "--allowed-ips=127.0.0.1"],
@@ -63,20 +63,6 @@ struct Browser: Sendable {
         process.signal(SIGTERM)
         _ = await process.exitStatus()
         try await http.shutdown()
-    }
-
-    private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        guard LoopbackAddress.with(port: 0, { bind(socket, $0, $1) }) == 0 else {
-            throw Failure(description: "no free port")
-        }
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     private static func waitUntilReady(_ endpoint: String, http: HTTPClient) async throws {

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A `leadlight serve` process on 127.0.0.1 and a free port, stopped with SIGTERM.
+/// A `leadlight serve` process on 127.0.0.1 and a free port (or the one given), stopped with SIGTERM.
 struct ServerProcess: Sendable {
     let port: Int
     /// Everything the server printed on stdout up to the end of its start-up output.
@@ -19,10 +19,11 @@ struct ServerProcess: Sendable {
         environment: [String: String] = [:],
         directory: URL? = nil,
         alsoPrinting: String? = nil,
-        fileSizeLimitKiB: Int? = nil
+        fileSizeLimitKiB: Int? = nil,
+        port: Int = 0
     ) async throws -> ServerProcess {
         let (process, output) = try await LongRunningProcess.start(
-            ["serve", "--port", "0"] + arguments, environment: environment, directory: directory,
+            ["serve", "--port", String(port)] + arguments, environment: environment, directory: directory,
             fileSizeLimitKiB: fileSizeLimitKiB
         ) { text in
             // started, and either no first-run banner is coming or it has been printed whole
