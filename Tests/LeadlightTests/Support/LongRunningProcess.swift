@@ -16,7 +16,7 @@ struct LongRunningProcess: Sendable {
         fileSizeLimitKiB: Int? = nil,
         until started: @escaping @Sendable (String) -> Bool
     ) async throws -> (LongRunningProcess, output: String) {
-        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let logFile = (TestLogs.directory ?? FileManager.default.temporaryDirectory).appendingPathComponent(
             "leadlight-\(arguments.first ?? "run")-\(UUID().uuidString).log")
         let executable = LeadlightProcess.executable.path
         let (program, commandLine) =
@@ -25,7 +25,8 @@ struct LongRunningProcess: Sendable {
             }
             ?? (executable, arguments)
         let child = try ChildProcess.spawn(
-            program, commandLine, environment: LeadlightProcess.environment(environment),
+            program, commandLine,
+            environment: LeadlightProcess.environment(TestLogs.processSettings.merging(environment) { $1 }),
             directory: directory, stdout: .pipe, stderr: .file(logFile)
         )
         let outHandle = child.stdout!
@@ -38,6 +39,11 @@ struct LongRunningProcess: Sendable {
                 text += String(decoding: chunk, as: UTF8.self)
             }
             return text
+        }
+        if TestLogs.directory != nil {  // what it printed first-run: the passwords the logs must not hold
+            try? output.write(
+                to: logFile.deletingPathExtension().appendingPathExtension("stdout"), atomically: false,
+                encoding: .utf8)
         }
         let running = LongRunningProcess(child: child, logFile: logFile)
         guard started(output) else {
@@ -64,7 +70,7 @@ struct LongRunningProcess: Sendable {
     func kill9() async {
         self.child.signal(SIGKILL)
         _ = await self.child.exitStatus()
-        try? FileManager.default.removeItem(at: self.logFile)
+        self.removeLog()
     }
 
     /// SIGTERM, then waits for the graceful shutdown to finish.
@@ -78,7 +84,12 @@ struct LongRunningProcess: Sendable {
         self.child.signal(SIGTERM)
         let status = await self.child.exitStatus()
         let log = self.log
-        try? FileManager.default.removeItem(at: self.logFile)
+        self.removeLog()
         return (status, log)
+    }
+
+    /// Unless the suite's logs are kept (`TestLogs`).
+    private func removeLog() {
+        if TestLogs.directory == nil { try? FileManager.default.removeItem(at: self.logFile) }
     }
 }

@@ -22,13 +22,7 @@ enum TestDatabase: String, CustomStringConvertible, Sendable {
 
     var description: String { self.rawValue }
 
-    static let logger: Logger = {
-        var logger = Logger(label: "leadlight-tests")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["LEADLIGHT_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
-            ?? .critical
-        return logger
-    }()
+    static let logger = TestLogs.makeLogger()
 
     /// A fresh, empty database of this kind for one test: a new SQLite file, or a new PostgreSQL database.
     /// It is removed when `body` returns.
