@@ -8,7 +8,7 @@ struct LeadlightCommand: AsyncParsableCommand {
         abstract: "A self-hosted CRM server for agents.",
         subcommands: [
             ServeCommand.self, WorkerCommand.self, MigrateCommand.self, WorkspaceCommand.self, KeysCommand.self,
-            WebhooksCommand.self, LeadsCommand.self, BackupCommand.self,
+            WebhooksCommand.self, LeadsCommand.self, BackupCommand.self, MCPCommand.self,
         ],
         defaultSubcommand: nil
     )

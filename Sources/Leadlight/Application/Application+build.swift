@@ -100,6 +100,16 @@ func buildRouter(
         ).routes,
         atPath: "webhooks"
     )
+    // MCP for AI assistants: the same key, rate limit and workspace scoping as the API
+    MCPEndpoint(database: database, clock: clock, allowedHosts: MCPEndpoint.allowedHosts(configuration)).addRoutes(
+        to: router.group("mcp")
+            .add(middleware: APIKeyAuthenticator(database: database, clock: clock, keys: keys))
+            .add(
+                middleware: RateLimitMiddleware(
+                    limiter: rateLimiter, limitPerMinute: configuration.rateLimitPerMinute, clock: clock,
+                    metrics: metrics)
+            )
+            .add(middleware: APIErrorMiddleware()))
     InboundEmailController(
         operations: EmailImportOperations(database: database, clock: clock),
         maxBytes: min(configuration.maxRequestBodyBytes, EmailImportOperations.maxEmailBytes)

@@ -24,6 +24,9 @@ enum ExternalTool {
     /// python3 that can import `prometheus_client`, Prometheus's own Python client and its text-format parser.
     static func prometheusClientAvailable() async -> Bool { await Self.pythonCanImport("prometheus_client") }
 
+    /// python3 that can import `mcp`, the official MCP client.
+    static func mcpClientAvailable() async -> Bool { await Self.pythonCanImport("mcp") }
+
     private static func pythonCanImport(_ module: String) async -> Bool {
         if Self.required { return true }
         guard let python = Self.find("python3") else { return false }

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MCP
+import NIOCore
+
+/// `/mcp`: the workspace's tools for AI assistants over MCP's Streamable HTTP (docs/MCP.md). The API key is
+/// checked, and the request counted against the key's rate limit, before any MCP handling, as on the REST API.
+///
+/// Each POST is answered by a server and a stateless transport of its own, made for the key's workspace and gone
+/// after: the SDK keys pending answers by JSON-RPC id alone, so two clients that both number their requests from
+/// 1 would cross on a shared one. (No session to keep: every tool answers in one reply, and nothing is pushed.)
+/// GET and DELETE answer 405, as a stateless server's must.
+struct MCPEndpoint {
+    let database: LeadlightDatabase
+    let clock: WallClock
+    /// The Host and Origin names a request may carry: this server's own (`MCPEndpoint.allowedNames`).
+    let validation: StandardValidationPipeline
+    /// How long one request may take; a tool still running then is stopped and the client told.
+    var timeout: Duration = .seconds(30)
+
+    init(database: LeadlightDatabase, clock: WallClock, allowedHosts: [String]) {
+        self.database = database
+        self.clock = clock
+        self.validation = StandardValidationPipeline(validators: [
+            OriginValidator(
+                allowedHosts: allowedHosts,
+                allowedOrigins: allowedHosts.flatMap { ["http://\($0)", "https://\($0)"] }),
+            AcceptHeaderValidator(mode: .jsonOnly),
+            ContentTypeValidator(),
+            ProtocolVersionValidator(),
+        ])
+    }
+
+    /// The names a request may give in `Host` (and, after `http://` or `https://`, in `Origin`): the loopback
+    /// names with any port, the address the server listens on, and the host of `LEADLIGHT_PUBLIC_URL`, with and
+    /// without a port. Anything else is a DNS-rebinding attempt, or a misdirected request: 421.
+    static func allowedHosts(_ configuration: LeadlightConfiguration) -> [String] {
+        var names = ["127.0.0.1:*", "localhost:*", "[::1]:*", "127.0.0.1", "localhost"]
+        if !["0.0.0.0", "::", "", "127.0.0.1", "localhost"].contains(configuration.host) {
+            names += [configuration.host, "\(configuration.host):*"]
+        }
+        if let base = configuration.publicSite.baseURL, let url = URL(string: base), let host = url.host {
+            let literal = host.contains(":") ? "[\(host)]" : host
+            names += [literal, "\(literal):*"]
+        }
+        return names
+    }
+
+    func addRoutes(to group: RouterGroup<APIContext>) {
+        group.post(use: self.handle)
+        group.get(use: self.handle)
+        group.delete(use: self.handle)
+    }
+
+    func handle(_ request: Request, context: APIContext) async throws -> Response {
+        let tools = WorkspaceTools(database: self.database, clock: self.clock, workspace: try context.workspaceID)
+        let body = try await request.body.collect(upTo: context.maxRequestBodyBytes)
+        let exchange = Self.exchange(of: request, body: body)
+        let server = await tools.makeServer()
+        let transport = StatelessHTTPServerTransport(validationPipeline: self.validation)
+        try await server.start(transport: transport)
+        let answer = await withTaskGroup(of: MCP.HTTPResponse?.self) { group in
+            group.addTask { await transport.handleRequest(exchange) }
+            group.addTask {
+                try? await Task.sleep(for: self.timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        await server.stop()
+        guard let answer else {
+            context.logger.warning("An MCP request took too long", metadata: ["timeout": "\(self.timeout)"])
+            return Self.response(
+                .error(statusCode: 504, .internalError("The request took longer than \(self.timeout) and was stopped."))
+            )
+        }
+        return Self.response(answer)
+    }
+
+    /// The request as the SDK reads it. Hummingbird keeps `Host` as the authority; it goes back among the headers,
+    /// or the SDK's host check would never see it. Repeated headers are joined, as HTTP allows.
+    static func exchange(of request: Request, body: ByteBuffer) -> MCP.HTTPRequest {
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        if let authority = request.head.authority { headers["host"] = authority }
+        return MCP.HTTPRequest(
+            method: request.method.rawValue, headers: headers,
+            body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil, path: request.uri.path)
+    }
+
+    static func response(_ answer: MCP.HTTPResponse) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        let body = answer.bodyData.map { ByteBuffer(bytes: $0) } ?? ByteBuffer()
+        return Response(
+            status: HTTPResponse.Status(code: answer.statusCode), headers: headers, body: .init(byteBuffer: body))
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import MCP
+import NIOCore
+
+/// One tool of the workspace (`WorkspaceTools`): what an assistant is told of it, and what it does. `run` gets the
+/// arguments as the client sent them and answers the structured result; a refusal is thrown, as the REST API's
+/// own errors are (`ValidationFailure`, `NotFound`, …), and becomes a tool result with `isError`.
+struct MCPTool: Sendable {
+    var tool: Tool
+    var run: @Sendable (_ arguments: MCPArguments, _ workspace: WorkspaceTools) async throws -> Value
+
+    /// A tool whose input and output are described by the API document's schemas (or written out here).
+    init(
+        _ name: String, title: String, description: String, input: Value, output: Value,
+        readOnly: Bool, destructive: Bool = false, idempotent: Bool,
+        run: @escaping @Sendable (_ arguments: MCPArguments, _ workspace: WorkspaceTools) async throws -> Value
+    ) {
+        self.tool = Tool(
+            name: name, title: title, description: description, inputSchema: input,
+            annotations: .init(
+                title: title, readOnlyHint: readOnly, destructiveHint: destructive, idempotentHint: idempotent,
+                openWorldHint: false),
+            outputSchema: output)
+        self.run = run
+    }
+
+    /// The result for a call: the structured answer, and the same JSON as text for clients that read only text;
+    /// or, for a refusal, `isError` with what was wrong, each field named.
+    func call(_ arguments: [String: Value]?, in workspace: WorkspaceTools) async -> CallTool.Result {
+        do {
+            let answer = try await self.run(MCPArguments(arguments ?? [:]), workspace)
+            // (the SDK's generic initializer is the one Swift picks here; for a `Value` it changes nothing)
+            return try CallTool.Result(
+                content: [.text(text: Self.json(answer), annotations: nil, _meta: nil)], structuredContent: answer)
+        } catch {
+            let refusal = APIError(error)
+            let lines =
+                refusal.fields.isEmpty
+                ? [refusal.status.code >= 500 ? "The tool failed: \(refusal.message)" : refusal.message]
+                : ["The arguments were not accepted:"] + refusal.fields.map { "- \($0.field): \($0.message)" }
+            return CallTool.Result(
+                content: [.text(text: lines.joined(separator: "\n"), annotations: nil, _meta: nil)], isError: true)
+        }
+    }
+
+    static func json(_ value: Value) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+}
+
+/// A tool's arguments, read with the REST API's own readers: the same fields, rules and messages.
+struct MCPArguments: Sendable {
+    let values: [String: Value]
+
+    init(_ values: [String: Value]) {
+        self.values = values
+    }
+
+    /// The arguments but `excluding`, decoded as the API decodes a request body of type `T`.
+    func body<T: Decodable>(as type: T.Type, excluding: Set<String> = []) throws -> T {
+        let object = Value.object(self.values.filter { !excluding.contains($0.key) })
+        let data = try JSONEncoder().encode(object)
+        return try Request.decodeJSON(as: T.self, from: ByteBuffer(bytes: data))
+    }
+
+    /// A required id argument, of the kind `T` reads (`lead_…`, `cli_…`).
+    func id<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
+        guard case .string(let text)? = self.values[name], !text.isEmpty else {
+            throw ValidationFailure(field: name, message: "is required: the id as the search tools give it")
+        }
+        guard let id = try? JSONDecoder().decode(T.self, from: JSONEncoder().encode(text)) else {
+            throw ValidationFailure(field: name, message: "is not an id of this kind")
+        }
+        return id
+    }
+
+    /// A search's query, read by the list endpoint's own reader `read` from the arguments turned into its query
+    /// parameters (`names`: argument → parameter), each as text. `limit` defaults to 20 and is at most 50;
+    /// `cursor` is where the page starts. Every problem, the reader's and these, is reported together.
+    func query<Query>(_ names: [String: String], read: (Parameters) throws -> Query) throws -> Query {
+        var errors = FieldErrorCollector()
+        var parameters = Parameters()
+        for (argument, parameter) in names {
+            guard let value = self.values[argument], value != .null else { continue }
+            switch value {
+            case .string(let text): parameters[Substring(parameter)] = Substring(text)
+            case .int(let number): parameters[Substring(parameter)] = Substring(String(number))
+            case .bool(let flag): parameters[Substring(parameter)] = Substring(String(flag))
+            default: errors.add(argument, "must be a string")
+            }
+        }
+        switch self.values["limit"] {
+        case nil, .null?: parameters["limit"] = "20"
+        case .int(let limit)? where (1...50).contains(limit): parameters["limit"] = Substring(String(limit))
+        default: errors.add("limit", "must be a whole number from 1 to 50")
+        }
+        switch self.values["cursor"] {
+        case nil, .null?: break
+        case .string(let text)? where Int(text).map({ (0...1_000_000).contains($0) }) == true:
+            parameters["offset"] = Substring(text)
+        default: errors.add("cursor", "must be a nextCursor a search answered")
+        }
+        for name in Set(self.values.keys).subtracting(names.keys).subtracting(["limit", "cursor"]).sorted() {
+            errors.add(name, "is not an argument of this tool")
+        }
+        do {
+            let query = try read(parameters)
+            try errors.throwIfAny()
+            return query
+        } catch let failure as ValidationFailure {
+            for field in failure.fields { errors.add(field.field, field.message) }
+            try errors.throwIfAny()
+            throw failure
+        }
+    }
+}
+
+extension Value {
+    /// `value` as the REST API writes it (its own encoder: dates as ISO 8601, money as exact decimals).
+    static func encoding<T: Encodable>(_ value: T) throws -> Value {
+        try JSONDecoder().decode(Value.self, from: LeadlightJSON.encoder().encode(value))
+    }
+}

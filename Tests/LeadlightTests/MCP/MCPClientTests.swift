@@ -1,0 +1,273 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import Leadlight
+
+/// MCP with the official Python client (`mcp` on PyPI, in its default `auto` mode, which asks `server/discover`
+/// first and falls back to `initialize`) against a real `leadlight serve` on 127.0.0.1 and over stdio through
+/// `leadlight mcp` (issue 13): every tool called with good and bad arguments, a change made by a tool read back
+/// through the REST API with its event, two clients at once, keys, workspaces and the rate limit.
+@Suite(.takingTurns) struct MCPClientTests {
+    /// The tools this build offers, by name.
+    static let toolNames: Set<String> = [
+        "search_leads", "get_lead", "create_lead", "update_lead", "convert_lead", "add_note", "workspace_summary",
+    ]
+
+    @Test(.enabled { await ExternalTool.mcpClientAvailable() })
+    func theOfficialClientCallsEveryToolOverHTTPWithGoodAndBadArguments() async throws {
+        let directory = try makeTemporaryDirectory("leadlight-mcp")
+        let server = try await ServerProcess.start([
+            "--database-url", directory.appendingPathComponent("db.sqlite").path,
+        ])
+        do {
+            let key = try Self.firstRunKey(server)
+            let calls: [[String: Any]] = [
+                /* 0 */ [
+                    "tool": "create_lead",
+                    "arguments": ["name": "Ann Lee", "email": "ann@example.com", "phone": "+1 555 0100"],
+                ],
+                /* 1 */ ["tool": "create_lead", "arguments": ["name": "Ann again", "email": "ANN@example.com"]],
+                /* 2 */ ["tool": "create_lead", "arguments": ["name": "", "email": "not an email", "colour": "red"]],
+                /* 3 */ ["tool": "get_lead", "arguments": ["id": "$0.lead.id"]],
+                /* 4 */ ["tool": "get_lead", "arguments": ["id": "lead_doesNotExist0000000"]],
+                /* 5 */ ["tool": "search_leads", "arguments": ["query": "ann", "limit": 5]],
+                /* 6 */ ["tool": "search_leads", "arguments": ["status": "sleeping", "limit": 500]],
+                /* 7 */ ["tool": "update_lead", "arguments": ["id": "$0.lead.id", "status": "contacted"]],
+                /* 8 */ ["tool": "update_lead", "arguments": ["id": "$0.lead.id", "status": "sleeping"]],
+                /* 9 */ ["tool": "add_note", "arguments": ["subjectId": "$0.lead.id", "text": "Wants a garden."]],
+                /* 10 */ ["tool": "add_note", "arguments": ["subjectId": "$0.lead.id", "text": ""]],
+                /* 11 */ ["tool": "convert_lead", "arguments": ["id": "$0.lead.id"]],
+                /* 12 */ ["tool": "convert_lead", "arguments": ["id": "$0.lead.id"]],
+                /* 13 */ ["tool": "add_note", "arguments": ["subjectId": "$11.clientId", "text": "Pre-approved."]],
+                /* 14 */ [
+                    "tool": "create_lead",
+                    "arguments": ["name": "Ann twin", "email": "ann@example.com", "allowDuplicate": true],
+                ],
+                /* 15 */ ["tool": "workspace_summary", "arguments": [:]],
+                /* 16 */ ["tool": "workspace_summary", "arguments": ["extra": 1]],
+                /* 17 */ ["tool": "no_such_tool", "arguments": [:]],
+            ]
+            let answer = try await Self.runClient(
+                ["transport": "http", "url": "\(server.baseURL)/mcp", "key": key, "calls": calls])
+            #expect((answer["protocolVersion"] as? String)?.isEmpty == false, "auto mode settled on a version")
+
+            let tools = try #require(answer["tools"] as? [[String: Any]])
+            #expect(Set(tools.compactMap { $0["name"] as? String }) == Self.toolNames)
+            for tool in tools {
+                let name = tool["name"] as? String ?? "?"
+                #expect((tool["description"] as? String)?.isEmpty == false, "\(name) says what it does")
+                #expect((tool["inputSchema"] as? [String: Any])?["type"] as? String == "object", "\(name) input")
+                #expect((tool["outputSchema"] as? [String: Any])?["type"] as? String == "object", "\(name) output")
+                let hints = tool["annotations"] as? [String: Any] ?? [:]
+                #expect(hints["readOnlyHint"] is Bool && hints["idempotentHint"] is Bool, "\(name) annotations")
+            }
+
+            let results = try #require(answer["results"] as? [[String: Any]])
+            try #require(results.count == calls.count)
+            func result(_ index: Int) -> (isError: Bool, structured: [String: Any], text: String) {
+                let entry = results[index]
+                return (
+                    entry["isError"] as? Bool ?? true, entry["structured"] as? [String: Any] ?? [:],
+                    entry["text"] as? String ?? ""
+                )
+            }
+            let created = result(0)
+            #expect(!created.isError && created.structured["created"] as? Bool == true)
+            let lead = try #require((created.structured["lead"] as? [String: Any])?["id"] as? String)
+            let duplicate = result(1)
+            #expect(!duplicate.isError && duplicate.structured["created"] as? Bool == false)
+            #expect(
+                (duplicate.structured["duplicates"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [lead])
+            let refused = result(2)
+            #expect(refused.isError)
+            for field in ["name", "email", "colour"] {
+                #expect(refused.text.contains("- \(field):"), "\(refused.text)")
+            }
+            #expect(result(3).structured["name"] as? String == "Ann Lee")
+            #expect(result(4).isError && result(4).text.contains("No lead with that id"))
+            #expect((result(5).structured["leads"] as? [[String: Any]])?.count == 1)
+            #expect(result(5).structured["total"] as? Int == 1)
+            #expect(result(6).isError && result(6).text.contains("- status:") && result(6).text.contains("- limit:"))
+            #expect(result(7).structured["status"] as? String == "contacted")
+            #expect(result(8).isError && result(8).text.contains("- status:"))
+            #expect(!result(9).isError && result(9).structured["text"] as? String == "Wants a garden.")
+            #expect(result(10).isError && result(10).text.contains("- text:"))
+            let client = try #require(result(11).structured["clientId"] as? String)
+            #expect(result(12).isError && result(12).text.contains(client), "converting twice names the client")
+            #expect(!result(13).isError, "a note on the client")
+            #expect(result(14).structured["created"] as? Bool == true, "a duplicate when asked for")
+            let summary = result(15).structured
+            #expect((summary["leads"] as? [String: Any])?["total"] as? Int == 2)
+            #expect((summary["clients"] as? [String: Any])?["total"] as? Int == 1)
+            #expect(result(16).isError && result(17).isError)
+
+            // what the tools did is what the API shows, with the API's events
+            let read = try await server.request(.GET, "/api/v1/leads/\(lead)", key: key)
+            #expect(read.status == 200 && read.body.contains(#""status":"converted""#))
+            let events = try await server.request(.GET, "/api/v1/events?type=lead.created&limit=10", key: key)
+            #expect(events.body.components(separatedBy: #""event":"lead.created""#).count - 1 == 2, "\(events.body)")
+            #expect(events.body.contains(lead))
+            let notes = try await server.request(.GET, "/api/v1/clients/\(client)/notes", key: key)
+            #expect(notes.body.contains("Pre-approved."))
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @Test(.enabled { await ExternalTool.mcpClientAvailable() })
+    func overStdioTheToolsWorkOnTheKeysWorkspace() async throws {
+        let directory = try makeTemporaryDirectory("leadlight-mcp-stdio")
+        let database = directory.appendingPathComponent("db.sqlite").path
+        let server = try await ServerProcess.start(["--database-url", database])
+        do {
+            let key = try Self.firstRunKey(server)
+            let environment = LeadlightProcess.environment([
+                "LEADLIGHT_API_KEY": key, "LEADLIGHT_DATABASE_URL": database,
+            ])
+            let answer = try await Self.runClient([
+                "transport": "stdio", "command": LeadlightProcess.executable.path, "args": ["mcp"],
+                "env": environment,
+                "calls": [
+                    ["tool": "create_lead", "arguments": ["name": "Stdio Lead", "email": "stdio@example.com"]],
+                    ["tool": "search_leads", "arguments": ["query": "stdio"]],
+                ],
+            ])
+            let results = try #require(answer["results"] as? [[String: Any]])
+            let lead = try #require(
+                ((results.first?["structured"] as? [String: Any])?["lead"] as? [String: Any])?["id"] as? String)
+            #expect(((results.last?["structured"] as? [String: Any])?["total"] as? Int) == 1)
+            let read = try await server.request(.GET, "/api/v1/leads/\(lead)", key: key)
+            #expect(read.status == 200 && read.body.contains("Stdio Lead"))
+
+            let refused = try await LeadlightProcess.run(
+                ["mcp"],
+                environment: [
+                    "LEADLIGHT_API_KEY": "alk_live_" + String(repeating: "x", count: 40),
+                    "LEADLIGHT_DATABASE_URL": database,
+                ])
+            #expect(refused.status == 1 && refused.stderr.contains("not valid") && refused.stdout.isEmpty)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @Test(.enabled { await ExternalTool.mcpClientAvailable() })
+    func twoClientsAtOnceEachGetTheirOwnAnswers() async throws {
+        let directory = try makeTemporaryDirectory("leadlight-mcp-two")
+        let server = try await ServerProcess.start([
+            "--database-url", directory.appendingPathComponent("db.sqlite").path, "--rate-limit", "10000",
+        ])
+        do {
+            let key = try Self.firstRunKey(server)
+            // both number their requests the same way; each reads back only what it made
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for client in ["north", "south"] {
+                    group.addTask {
+                        var calls: [[String: Any]] = []
+                        for number in 0..<15 {
+                            calls.append([
+                                "tool": "create_lead",
+                                "arguments": [
+                                    "name": "\(client) \(number)", "email": "\(client)-\(number)@example.com",
+                                ],
+                            ])
+                            calls.append(["tool": "get_lead", "arguments": ["id": "$\(number * 2).lead.id"]])
+                        }
+                        let answer = try await Self.runClient(
+                            ["transport": "http", "url": "\(server.baseURL)/mcp", "key": key, "calls": calls])
+                        let results = try #require(answer["results"] as? [[String: Any]])
+                        for number in 0..<15 {
+                            let read = results[number * 2 + 1]["structured"] as? [String: Any]
+                            #expect(read?["name"] as? String == "\(client) \(number)", "\(client) got \(read ?? [:])")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @Test func keysWorkspacesTheRateLimitAndTheHostAreCheckedBeforeAnyMCP() async throws {
+        let directory = try makeTemporaryDirectory("leadlight-mcp-gate")
+        let database = directory.appendingPathComponent("db.sqlite").path
+        let server = try await ServerProcess.start(["--database-url", database, "--rate-limit", "8"])
+        do {
+            let key = try Self.firstRunKey(server)
+            let other = try await LeadlightProcess.run([
+                "workspace", "create", "--name", "Other", "--agent-id", "other", "--owner-email", "o@example.com",
+                "--database-url", database, "--json",
+            ])
+            let otherKey = try #require(
+                (try JSONSerialization.jsonObject(with: Data(other.stdout.utf8)) as? [String: Any])?["apiKey"]
+                    as? String)
+            let list = #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
+            let bad = try await Self.post(server, list, key: "alk_live_" + String(repeating: "x", count: 40))
+            #expect(bad.status == 401 && bad.headers["WWW-Authenticate"].first?.hasPrefix("Bearer") == true)
+            #expect(try await Self.post(server, list, key: nil).status == 401)
+            #expect(try await Self.post(server, list, key: key, host: "evil.example").status == 421)
+
+            let create = #"""
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_lead","arguments":{"name":"Mine","email":"mine@example.com"}}}
+                """#
+            let made = try await Self.post(server, create, key: key)
+            let lead = try #require(made.body.firstMatch(of: /"id":"(lead_[0-9A-Za-z]+)"/).map { String($0.output.1) })
+            let get =
+                #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_lead","arguments":{"id":"\#(lead)"}}}"#
+            let fromOther = try await Self.post(server, get, key: otherKey)
+            #expect(fromOther.status == 200 && fromOther.body.contains(#""isError":true"#))
+            #expect(fromOther.body.contains("No lead with that id"), "another workspace's lead is not found")
+
+            var statuses: [UInt] = []
+            for _ in 0..<8 { statuses.append(try await Self.post(server, list, key: key).status) }
+            #expect(statuses.contains(429), "past 8 a minute: \(statuses)")
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    // MARK: Helpers
+
+    static func firstRunKey(_ server: ServerProcess) throws -> String {
+        try #require(server.output.firstMatch(of: /alk_live_[0-9A-Za-z]+/).map { String($0.output) })
+    }
+
+    /// Runs `mcp_client.py` with `plan`; its JSON answer.
+    static func runClient(_ plan: [String: Any]) async throws -> [String: Any] {
+        let script = try #require(Bundle.module.url(forResource: "mcp_client", withExtension: "py"))
+        let output = try await ExternalTool.run(
+            "python3", [script.path], input: try JSONSerialization.data(withJSONObject: plan))
+        return try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+    }
+
+    /// One JSON-RPC message POSTed to `/mcp` as a client would.
+    static func post(_ server: ServerProcess, _ message: String, key: String?, host: String? = nil) async throws
+        -> (status: UInt, body: String, headers: HTTPHeaders)
+    {
+        var request = HTTPClientRequest(url: "\(server.baseURL)/mcp")
+        request.method = .POST
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if let host { request.headers.replaceOrAdd(name: "Host", value: host) }
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json, text/event-stream")
+        request.body = .bytes(ByteBuffer(string: message))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        return (response.status.code, String(buffer: try await response.body.collect(upTo: 1 << 20)), response.headers)
+    }
+}
