@@ -10,6 +10,7 @@ import Logging
 ///     leadlight-bench dashboard [--seconds 10]
 ///     leadlight-bench public-site [--seconds 10]
 ///     leadlight-bench core [--postgres-url URL] [--seconds 6] [--batches 10]
+///     leadlight-bench mcp [--seconds 10]
 ///
 /// Prints a Markdown report. `scripts/bench-products.sh` builds, starts PostgreSQL and runs it.
 @main
@@ -26,6 +27,11 @@ struct LeadlightBenchmarks {
             let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 6
             let batches = arguments.firstIndex(of: "--batches").flatMap { Int(arguments[$0 + 1]) } ?? 10
             print(try await CoreBenchmark(postgresURL: postgresURL, seconds: seconds, batches: batches).run())
+            return
+        }
+        if arguments.first == "mcp" {
+            let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 10
+            print(try await MCPBenchmark(seconds: seconds).run())
             return
         }
         if arguments.first == "public-site" {
@@ -47,7 +53,7 @@ struct LeadlightBenchmarks {
         guard arguments.first == "products" else {
             FileHandle.standardError.write(
                 Data(
-                    "usage: leadlight-bench products|leads|webhooks|dashboard|public-site|core [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
+                    "usage: leadlight-bench products|leads|webhooks|dashboard|public-site|core|mcp [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
                         .utf8))
             exit(2)
         }

@@ -14,7 +14,7 @@ enum LeadTools {
             """,
         input: WorkspaceTools.object(
             WorkspaceTools.pageProperties.merging([
-                "status": ["type": "string", "enum": ["new", "contacted", "qualified", "converted", "lost"]],
+                "status": MCPSchemas.property("status", of: "Lead"),
                 "query": ["type": "string", "description": "Text to look for (at most 200 characters)."],
                 "archived": ["type": "boolean", "description": "true for archived leads instead of those in use."],
             ]) { $1 }),
@@ -24,11 +24,7 @@ enum LeadTools {
             try LeadQuery(validating: $0)
         }
         let (leads, total) = try await LeadStore(database: tools.database.sql).list(query, in: tools.workspace)
-        return [
-            "leads": .array(try leads.map { try Value.encoding(LeadsAPI.LeadBody($0)) }),
-            "total": .int(total),
-            "nextCursor": WorkspaceTools.nextCursor(offset: query.offset, count: leads.count, total: total),
-        ]
+        return try WorkspaceTools.page("leads", leads, total: total, offset: query.offset, as: LeadsAPI.LeadBody.init)
     }
 
     static let get = MCPTool(
@@ -47,7 +43,7 @@ enum LeadTools {
             """,
         input: WorkspaceTools.object(
             WorkspaceTools.properties(
-                of: "NewLead",
+                of: "LeadInput", dropping: ["clientId"],
                 plus: [
                     "allowDuplicate": [
                         "type": "boolean", "description": "Add it even if a lead has its email or phone.",
@@ -89,7 +85,8 @@ enum LeadTools {
             status is recorded as lead.status_changed.
             """,
         input: WorkspaceTools.object(
-            WorkspaceTools.properties(of: "LeadInput", plus: ["id": ["type": "string"]]), required: ["id"]),
+            WorkspaceTools.properties(of: "LeadInput", dropping: ["clientId"], plus: ["id": ["type": "string"]]),
+            required: ["id"]),
         output: MCPSchemas.named("Lead"), readOnly: false, idempotent: true
     ) { arguments, tools in
         let id = try arguments.id("id", as: Lead.ID.self)

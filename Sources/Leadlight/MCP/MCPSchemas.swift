@@ -19,6 +19,11 @@ enum MCPSchemas {
         Self.inlined(Self.components[name] ?? ["type": "object"], depth: 0)
     }
 
+    /// One property's schema of the schema `name` (a status's enum, a time's format).
+    static func property(_ property: String, of name: String) -> Value {
+        Self.named(name).objectValue?["properties"]?.objectValue?[property] ?? [:]
+    }
+
     private static func inlined(_ schema: Value, depth: Int) -> Value {
         guard depth < 16 else { return schema }
         switch schema {

@@ -9,7 +9,9 @@ struct WorkspaceTools: Sendable {
     let clock: WallClock
     let workspace: Workspace.ID
 
-    static let all: [MCPTool] = LeadTools.all + NoteTools.all + SummaryTools.all
+    static let all: [MCPTool] =
+        LeadTools.all + ClientTools.all + NoteTools.all + ListingTools.all + ShowingTools.all + OfferingTools.all
+        + SummaryTools.all
     static let byName: [String: MCPTool] = Dictionary(uniqueKeysWithValues: Self.all.map { ($0.tool.name, $0) })
 
     /// The answer to `tools/call`: the tool's result, or `isError` naming an unknown tool.
@@ -43,9 +45,16 @@ struct WorkspaceTools: Sendable {
         return server
     }
 
-    /// A search's page: `limit` results from `offset` of `total`, and the cursor of the next page, if any.
-    static func nextCursor(offset: Int, count: Int, total: Int) -> Value {
-        offset + count < total ? .string(String(offset + count)) : .null
+    /// A search's answer: the page of `items` under `name`, each as the API writes it (`body`), the `total`
+    /// matching, and the cursor of the next page (null on the last).
+    static func page<Item, Body: Encodable>(
+        _ name: String, _ items: [Item], total: Int, offset: Int, as body: (Item) -> Body
+    ) throws -> Value {
+        [
+            name: .array(try items.map { try Value.encoding(body($0)) }),
+            "total": .int(total),
+            "nextCursor": offset + items.count < total ? .string(String(offset + items.count)) : .null,
+        ]
     }
 
     /// The output schema of a search: the page of `items` (of the API's schema `schema`), the total and the cursor.
@@ -77,8 +86,13 @@ struct WorkspaceTools: Sendable {
         ]
     }
 
-    /// The API schema `name`'s properties, plus `extra`, none required unless said.
-    static func properties(of name: String, plus extra: [String: Value] = [:]) -> [String: Value] {
-        (MCPSchemas.named(name).objectValue?["properties"]?.objectValue ?? [:]).merging(extra) { $1 }
+    /// The API schema `name`'s properties a client may send (not the ids and times the server keeps), without
+    /// `dropping`, plus `extra`; none is required unless said.
+    static func properties(of name: String, dropping: Set<String> = [], plus extra: [String: Value] = [:]) -> [String:
+        Value]
+    {
+        let kept = ["id", "createdAt", "updatedAt", "archivedAt", "stageChangedAt"]
+        let properties = MCPSchemas.named(name).objectValue?["properties"]?.objectValue ?? [:]
+        return properties.filter { !kept.contains($0.key) && !dropping.contains($0.key) }.merging(extra) { $1 }
     }
 }

@@ -13,7 +13,10 @@ import Testing
 @Suite(.takingTurns) struct MCPClientTests {
     /// The tools this build offers, by name.
     static let toolNames: Set<String> = [
-        "search_leads", "get_lead", "create_lead", "update_lead", "convert_lead", "add_note", "workspace_summary",
+        "search_leads", "get_lead", "create_lead", "update_lead", "convert_lead", "search_clients", "get_client",
+        "create_client", "update_client", "add_note", "search_listings", "get_listing", "search_showings",
+        "get_showing", "request_showing", "confirm_showing", "cancel_showing", "search_offerings", "get_offering",
+        "upsert_offerings", "workspace_summary",
     ]
 
     @Test(.enabled { await ExternalTool.mcpClientAvailable() })
@@ -50,8 +53,62 @@ import Testing
                 /* 16 */ ["tool": "workspace_summary", "arguments": ["extra": 1]],
                 /* 17 */ ["tool": "no_such_tool", "arguments": [:]],
             ]
+            let listed = try await server.request(
+                .POST, "/api/v1/listings", key: key,
+                json: Data(#"{"address": "456 Oak Ave, Miami, FL", "price": 750000, "bedrooms": 4}"#.utf8))
+            let listing = try #require(listed.body.firstMatch(of: /"(lst_[0-9A-Za-z]+)"/).map { String($0.output.1) })
+            let tooMany = (0...OfferingTools.maxRows).map { ["sku": "X\($0)", "name": "X"] }
+            let more: [[String: Any]] = [
+                /* 18 */ [
+                    "tool": "create_client",
+                    "arguments": ["name": "Bo Chen", "email": "bo@example.com", "buyingStage": "Searching"],
+                ],
+                /* 19 */ ["tool": "create_client", "arguments": ["name": "", "email": "x"]],
+                /* 20 */ ["tool": "search_clients", "arguments": ["buyingStage": "Searching"]],
+                /* 21 */ ["tool": "search_clients", "arguments": ["buyingStage": "Dreaming"]],
+                /* 22 */ ["tool": "get_client", "arguments": ["id": "$18.id"]],
+                /* 23 */ ["tool": "update_client", "arguments": ["id": "$18.id", "buyingStage": "Touring"]],
+                /* 24 */ ["tool": "update_client", "arguments": ["id": "$18.id", "email": "nope"]],
+                /* 25 */ ["tool": "search_listings", "arguments": ["minBedrooms": 3]],
+                /* 26 */ ["tool": "search_listings", "arguments": ["minPrice": "lots"]],
+                /* 27 */ ["tool": "get_listing", "arguments": ["id": listing]],
+                /* 28 */ ["tool": "get_listing", "arguments": ["id": "lst_doesNotExist0000000"]],
+                /* 29 */ [
+                    "tool": "request_showing",
+                    "arguments": ["clientId": "$18.id", "listingId": listing, "preferredTime": "2026-12-12T10:00:00Z"],
+                ],
+                /* 30 */ ["tool": "request_showing", "arguments": ["clientId": "$18.id"]],
+                /* 31 */ ["tool": "confirm_showing", "arguments": ["id": "$29.id"]],
+                /* 32 */ ["tool": "search_showings", "arguments": ["clientId": "$18.id", "status": "confirmed"]],
+                /* 33 */ ["tool": "search_showings", "arguments": ["status": "maybe"]],
+                /* 34 */ ["tool": "get_showing", "arguments": ["id": "$29.id"]],
+                /* 35 */ ["tool": "cancel_showing", "arguments": ["id": "$29.id"]],
+                /* 36 */ ["tool": "cancel_showing", "arguments": ["id": "shw_doesNotExist0000000"]],
+                /* 37 */ [
+                    "tool": "upsert_offerings",
+                    "arguments": [
+                        "products": [
+                            ["sku": "A1", "name": "Yard sign", "price": "150.00", "stockQty": 4],
+                            ["sku": "B2", "name": "", "price": "-1"],
+                        ]
+                    ],
+                ],
+                /* 38 */ [
+                    "tool": "upsert_offerings",
+                    "arguments": [
+                        "products": [
+                            ["sku": "A1", "name": "Yard sign", "price": "150.00", "stockQty": 4]
+                        ]
+                    ],
+                ],
+                /* 39 */ ["tool": "upsert_offerings", "arguments": ["products": tooMany]],
+                /* 40 */ ["tool": "search_offerings", "arguments": ["sku": "A1"]],
+                /* 41 */ ["tool": "search_offerings", "arguments": ["type": "GADGET"]],
+                /* 42 */ ["tool": "get_offering", "arguments": ["id": "$40.products.0.id"]],
+                /* 43 */ ["tool": "get_offering", "arguments": ["id": "off_doesNotExist0000000"]],
+            ]
             let answer = try await Self.runClient(
-                ["transport": "http", "url": "\(server.baseURL)/mcp", "key": key, "calls": calls])
+                ["transport": "http", "url": "\(server.baseURL)/mcp", "key": key, "calls": calls + more])
             #expect((answer["protocolVersion"] as? String)?.isEmpty == false, "auto mode settled on a version")
 
             let tools = try #require(answer["tools"] as? [[String: Any]])
@@ -66,7 +123,7 @@ import Testing
             }
 
             let results = try #require(answer["results"] as? [[String: Any]])
-            try #require(results.count == calls.count)
+            try #require(results.count == calls.count + more.count)
             func result(_ index: Int) -> (isError: Bool, structured: [String: Any], text: String) {
                 let entry = results[index]
                 return (
@@ -101,10 +158,43 @@ import Testing
             #expect(result(14).structured["created"] as? Bool == true, "a duplicate when asked for")
             let summary = result(15).structured
             #expect((summary["leads"] as? [String: Any])?["total"] as? Int == 2)
-            #expect((summary["clients"] as? [String: Any])?["total"] as? Int == 1)
+            #expect((summary["clients"] as? [String: Any])?["total"] as? Int == 1, "before create_client")
             #expect(result(16).isError && result(17).isError)
 
+            #expect(!result(18).isError && result(18).structured["buyingStage"] as? String == "Searching")
+            let bo = try #require(result(18).structured["id"] as? String)
+            #expect(result(19).isError && result(19).text.contains("- name:") && result(19).text.contains("- email:"))
+            #expect(result(20).structured["total"] as? Int == 1)
+            #expect(result(21).isError && result(21).text.contains("- buyingStage:"))
+            #expect(result(22).structured["name"] as? String == "Bo Chen")
+            #expect(result(23).structured["buyingStage"] as? String == "Touring")
+            #expect(result(24).isError && result(24).text.contains("- email:"))
+            #expect(result(25).structured["total"] as? Int == 1)
+            #expect(result(26).isError && result(26).text.contains("- minPrice:"))
+            #expect(result(27).structured["address"] as? String == "456 Oak Ave, Miami, FL")
+            #expect(result(28).isError && result(28).text.contains("No listing with that id"))
+            #expect(result(29).structured["status"] as? String == "requested")
+            #expect(result(30).isError && result(30).text.contains("- listingId:"))
+            #expect(result(31).structured["status"] as? String == "confirmed")
+            #expect(result(32).structured["total"] as? Int == 1)
+            #expect(result(33).isError && result(33).text.contains("- status:"))
+            #expect(result(34).structured["listingId"] as? String == listing)
+            #expect(result(35).structured["status"] as? String == "cancelled")
+            #expect(result(36).isError && result(36).text.contains("No showing with that id"))
+            let pushed = result(37).structured["summary"] as? [String: Any]
+            #expect(pushed?["created"] as? Int == 1 && pushed?["failed"] as? Int == 1, "\(result(37).text)")
+            #expect((result(38).structured["summary"] as? [String: Any])?["unchanged"] as? Int == 1)
+            #expect(result(39).isError && result(39).text.contains("- products:"))
+            #expect(result(40).structured["total"] as? Int == 1, "\(result(37).text) \(result(40).text)")
+            #expect(result(41).isError && result(41).text.contains("- type:"))
+            #expect(result(42).structured["sku"] as? String == "A1")
+            #expect(result(43).isError && result(43).text.contains("No offering with that id"))
+
             // what the tools did is what the API shows, with the API's events
+            let stage = try await server.request(.GET, "/api/v1/events?type=client.stage_changed", key: key)
+            #expect(stage.body.contains(bo), "moving a client along is announced as on the API")
+            let booked = try await server.request(.GET, "/api/v1/events?type=showing.requested", key: key)
+            #expect(booked.body.contains(listing))
             let read = try await server.request(.GET, "/api/v1/leads/\(lead)", key: key)
             #expect(read.status == 200 && read.body.contains(#""status":"converted""#))
             let events = try await server.request(.GET, "/api/v1/events?type=lead.created&limit=10", key: key)

@@ -20,8 +20,11 @@ def resolve(value, results):
     if isinstance(value, str) and value.startswith("$"):
         index, *path = value[1:].split(".")
         found = results[int(index)]["structured"]
-        for key in path:
-            found = found[int(key)] if isinstance(found, list) else found[key]
+        try:
+            for key in path:
+                found = found[int(key)] if isinstance(found, list) else found[key]
+        except (IndexError, KeyError, TypeError, ValueError):
+            return None  # what the reference named is not there: the call goes with null, and its test says so
         return found
     if isinstance(value, dict):
         return {key: resolve(item, results) for key, item in value.items()}
