@@ -101,7 +101,10 @@ func buildRouter(
         atPath: "webhooks"
     )
     // MCP for AI assistants: the same key, rate limit and workspace scoping as the API
-    MCPEndpoint(database: database, clock: clock, allowedHosts: MCPEndpoint.allowedHosts(configuration)).addRoutes(
+    MCPEndpoint(
+        database: database, clock: clock, allowedHosts: MCPEndpoint.allowedHosts(configuration),
+        timeout: configuration.mcpTimeout, metrics: metrics
+    ).addRoutes(
         to: router.group("mcp")
             .add(middleware: APIKeyAuthenticator(database: database, clock: clock, keys: keys))
             .add(

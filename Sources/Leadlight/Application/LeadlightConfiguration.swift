@@ -32,6 +32,8 @@ package struct LeadlightConfiguration: Sendable {
     package var shutdownGrace: Duration = .seconds(25)
     /// The agents' public sites: their forms' limits, and how their emails go out.
     package var publicSite = PublicSiteConfiguration()
+    /// How long one request to `/mcp` may take before the tool is stopped and the client told (504).
+    package var mcpTimeout: Duration = .seconds(30)
     /// Prometheus's `/metrics`, on a listener of its own; off unless a port is set.
     package var metrics = MetricsConfiguration()
 
@@ -95,6 +97,9 @@ package struct LeadlightConfiguration: Sendable {
         if let host = environment["LEADLIGHT_METRICS_HOST"], !host.isEmpty { self.metrics.host = host }
         if let grace = environment["LEADLIGHT_SHUTDOWN_GRACE"] {
             self.shutdownGrace = try Self.seconds(grace, name: "LEADLIGHT_SHUTDOWN_GRACE", in: 1...3600)
+        }
+        if let timeout = environment["LEADLIGHT_MCP_TIMEOUT"] {
+            self.mcpTimeout = try Self.seconds(timeout, name: "LEADLIGHT_MCP_TIMEOUT", in: 1...600)
         }
         if let window = environment["LEADLIGHT_READ_CACHE_WINDOW"] {
             self.readCacheWindow = try Self.seconds(window, name: "LEADLIGHT_READ_CACHE_WINDOW", in: 0...60)

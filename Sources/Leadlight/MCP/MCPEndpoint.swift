@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import MCP
 import NIOCore
+import Synchronization
 
 /// `/mcp`: the workspace's tools for AI assistants over MCP's Streamable HTTP (docs/MCP.md). The API key is
 /// checked, and the request counted against the key's rate limit, before any MCP handling, as on the REST API.
@@ -16,12 +17,19 @@ struct MCPEndpoint {
     let clock: WallClock
     /// The Host and Origin names a request may carry: this server's own (`MCPEndpoint.allowedNames`).
     let validation: StandardValidationPipeline
-    /// How long one request may take; a tool still running then is stopped and the client told.
-    var timeout: Duration = .seconds(30)
+    /// How long one request may take (`LEADLIGHT_MCP_TIMEOUT`); a tool still running then is stopped and the
+    /// client told.
+    let timeout: Duration
+    let metrics: ServerMetrics?
 
-    init(database: LeadlightDatabase, clock: WallClock, allowedHosts: [String]) {
+    init(
+        database: LeadlightDatabase, clock: WallClock, allowedHosts: [String], timeout: Duration,
+        metrics: ServerMetrics?
+    ) {
         self.database = database
         self.clock = clock
+        self.timeout = timeout
+        self.metrics = metrics
         self.validation = StandardValidationPipeline(validators: [
             OriginValidator(
                 allowedHosts: allowedHosts,
@@ -54,30 +62,68 @@ struct MCPEndpoint {
     }
 
     func handle(_ request: Request, context: APIContext) async throws -> Response {
-        let tools = WorkspaceTools(database: self.database, clock: self.clock, workspace: try context.workspaceID)
+        let tools = WorkspaceTools(
+            database: self.database, clock: self.clock, workspace: try context.workspaceID, metrics: self.metrics)
         let body = try await request.body.collect(upTo: context.maxRequestBodyBytes)
         let exchange = Self.exchange(of: request, body: body)
         let server = await tools.makeServer()
         let transport = StatelessHTTPServerTransport(validationPipeline: self.validation)
         try await server.start(transport: transport)
-        let answer = await withTaskGroup(of: MCP.HTTPResponse?.self) { group in
-            group.addTask { await transport.handleRequest(exchange) }
-            group.addTask {
-                try? await Task.sleep(for: self.timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
-        await server.stop()
-        guard let answer else {
+        guard let answer = await Self.first(of: transport, answering: exchange, within: self.timeout) else {
+            // the tool goes on alone (it cannot be cut off in the middle of its transaction) and the server is
+            // stopped when it ends; the client hears now, and is told what that means
+            Task { await server.stop() }
             context.logger.warning("An MCP request took too long", metadata: ["timeout": "\(self.timeout)"])
             return Self.response(
-                .error(statusCode: 504, .internalError("The request took longer than \(self.timeout) and was stopped."))
-            )
+                .error(
+                    statusCode: 504,
+                    .internalError(
+                        "The request took longer than \(self.timeout) and its answer was given up. A change it was "
+                            + "making may still be saved: search before trying again.")))
         }
+        await server.stop()
         return Self.response(answer)
+    }
+
+    /// The transport's answer to `exchange`, or nil when `timeout` passes first (the request then goes on alone:
+    /// nothing waits for it, not even a graceful shutdown).
+    static func first(
+        of transport: StatelessHTTPServerTransport, answering exchange: MCP.HTTPRequest, within timeout: Duration
+    ) async -> MCP.HTTPResponse? {
+        let race = FirstAnswer()
+        let answer = await withCheckedContinuation { continuation in
+            race.wait(continuation)  // before either task exists, so neither can finish unheard
+            Task { race.finish(await transport.handleRequest(exchange)) }
+            race.time(
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    race.finish(nil)
+                })
+        }
+        race.cancelTimer()
+        return answer
+    }
+
+    /// Whichever ends first, the request or its timer, answers; the other is ignored.
+    private final class FirstAnswer: Sendable {
+        private let continuation = Mutex<CheckedContinuation<MCP.HTTPResponse?, Never>?>(nil)
+        private let timer = Mutex<Task<Void, Never>?>(nil)
+
+        func wait(_ continuation: CheckedContinuation<MCP.HTTPResponse?, Never>) {
+            self.continuation.withLock { $0 = continuation }
+        }
+
+        func time(_ timer: Task<Void, Never>) {
+            self.timer.withLock { $0 = timer }
+        }
+
+        func finish(_ answer: MCP.HTTPResponse?) {
+            self.continuation.withLock { $0.take() }?.resume(returning: answer)
+        }
+
+        func cancelTimer() {
+            self.timer.withLock { $0.take() }?.cancel()
+        }
     }
 
     /// The request as the SDK reads it. Hummingbird keeps `Host` as the authority; it goes back among the headers,

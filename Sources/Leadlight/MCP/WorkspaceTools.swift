@@ -8,6 +8,8 @@ struct WorkspaceTools: Sendable {
     let database: LeadlightDatabase
     let clock: WallClock
     let workspace: Workspace.ID
+    /// Counts each call by tool and outcome, when `/metrics` is on.
+    var metrics: ServerMetrics? = nil
 
     static let all: [MCPTool] =
         LeadTools.all + ClientTools.all + NoteTools.all + ListingTools.all + ShowingTools.all + OfferingTools.all
@@ -17,13 +19,16 @@ struct WorkspaceTools: Sendable {
     /// The answer to `tools/call`: the tool's result, or `isError` naming an unknown tool.
     func call(_ name: String, arguments: [String: Value]?) async -> CallTool.Result {
         guard let tool = Self.byName[name] else {
+            self.metrics?.mcpToolCalled("unknown", failed: true)
             return CallTool.Result(
                 content: [
                     .text(
                         text: "There is no tool \(name). tools/list names them all.", annotations: nil, _meta: nil)
                 ], isError: true)
         }
-        return await tool.call(arguments, in: self)
+        let result = await tool.call(arguments, in: self)
+        self.metrics?.mcpToolCalled(name, failed: result.isError == true)
+        return result
     }
 
     /// A server for one exchange (a request over HTTP, or a whole stdio session) with this workspace's tools.

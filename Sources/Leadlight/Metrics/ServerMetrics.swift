@@ -55,6 +55,13 @@ package final class ServerMetrics: Sendable {
         }
     }
 
+    /// An MCP tool was called: `outcome` is `ok` or `error` (the tool answered `isError`).
+    func mcpToolCalled(_ tool: String, failed: Bool) {
+        self.registry.makeCounter(
+            descriptor: Self.mcpToolCalls, labels: [("tool", tool), ("outcome", failed ? "error" : "ok")]
+        ).increment()
+    }
+
     // MARK: The text Prometheus reads
 
     /// Every metric in Prometheus's text format, the states read now. A state that cannot be read (the
@@ -114,6 +121,9 @@ package final class ServerMetrics: Sendable {
     private static var webhookAttempts: MetricNameDescriptor {
         named(
             "webhook_attempts", unit: "total", "Webhook delivery attempts, by outcome: delivered, retrying or failed.")
+    }
+    private static var mcpToolCalls: MetricNameDescriptor {
+        named("mcp_tool_calls", unit: "total", "MCP tools/call requests, by tool and outcome: ok or error.")
     }
     private static var webhookQueue: MetricNameDescriptor {
         named("webhook_queue_depth", "Webhook deliveries waiting to be sent to enabled endpoints, due or scheduled.")

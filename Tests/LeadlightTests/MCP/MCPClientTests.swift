@@ -242,6 +242,9 @@ import Testing
                     "LEADLIGHT_DATABASE_URL": database,
                 ])
             #expect(refused.status == 1 && refused.stderr.contains("not valid") && refused.stdout.isEmpty)
+            let closed = try await LeadlightProcess.run(
+                ["mcp"], environment: ["LEADLIGHT_API_KEY": key, "LEADLIGHT_DATABASE_URL": database])
+            #expect(closed.status == 0 && closed.stdout.isEmpty, "standard input closed at once: a clean exit")
         } catch {
             await server.stop()
             throw error
@@ -329,6 +332,63 @@ import Testing
             throw error
         }
         await server.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @Test func aStuckToolIsStoppedInTimeAndEveryCallIsCounted() async throws {
+        let directory = try makeTemporaryDirectory("leadlight-mcp-timeout")
+        let database = directory.appendingPathComponent("db.sqlite").path
+        let server = try await ServerProcess.start(
+            ["--database-url", database, "--metrics-port", "0"],
+            environment: ["LEADLIGHT_MCP_TIMEOUT": "1", "LEADLIGHT_PUBLIC_URL": "https://crm.example.test"],
+            alsoPrinting: "Metrics for Prometheus at ")
+        do {
+            let key = try Self.firstRunKey(server)
+            let list = #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
+            #expect(try await Self.post(server, list, key: key, host: "crm.example.test").status == 200, "its own name")
+
+            // another process holds SQLite's write lock: the tool waits for it, and is stopped after a second
+            let holder = try ChildProcess.spawn(
+                "/usr/bin/env",
+                [
+                    "python3", "-c",
+                    "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); "
+                        + "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(30)",
+                    database,
+                ], environment: ProcessInfo.processInfo.environment, stdout: .pipe)
+            let locked = await ChildProcess.blocking { ChildProcess.readChunk(holder.stdout!, deadline: Date() + 20) }
+            #expect(locked.map { String(decoding: $0, as: UTF8.self) }?.contains("locked") == true)
+            let create = #"""
+                {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"create_lead","arguments":{"name":"Stuck"}}}
+                """#
+            let started = ContinuousClock.now
+            let stuck = try await Self.post(server, create, key: key)
+            #expect(stuck.status == 504 && stuck.body.contains("took longer"), "\(stuck.status) \(stuck.body)")
+            #expect(ContinuousClock.now - started < .seconds(8))
+            holder.signal(SIGKILL)
+            _ = await holder.exitStatus()
+            let made = try await Self.post(server, create, key: key)
+            #expect(made.status == 200 && made.body.contains(#""created":true"#), "\(made.body)")
+
+            let url = try #require(
+                server.output.firstMatch(of: /Metrics for Prometheus at (http:\/\/127\.0\.0\.1:[0-9]+\/metrics)/)
+                    .map { String($0.output.1) })
+            let metrics = String(
+                buffer: try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+                    .body.collect(upTo: 1 << 22))
+            let line = metrics.split(separator: "\n").first {
+                $0.hasPrefix("leadlight_mcp_tool_calls_total") && $0.contains(#"tool="create_lead""#)
+                    && $0.contains(#"outcome="ok""#)
+            }
+            // the second create, and the stuck one when it got the lock after all (as its answer warned)
+            let calls = line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+            #expect(calls >= 1 && calls <= 2, "\(metrics.split(separator: "\n").filter { $0.contains("mcp") })")
+            #expect(metrics.contains(#"leadlight_mcp_tool_calls_total{tool="tools/list""#) == false)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        #expect(await server.stop() == 0)
         try? FileManager.default.removeItem(at: directory)
     }
 
