@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import MCP
 import NIOCore
 import Synchronization
@@ -66,34 +67,38 @@ struct MCPEndpoint {
             database: self.database, clock: self.clock, workspace: try context.workspaceID, metrics: self.metrics)
         let body = try await request.body.collect(upTo: context.maxRequestBodyBytes)
         let exchange = Self.exchange(of: request, body: body)
+        if let direct = await self.answerDirectly(exchange, body: body, tools: tools, logger: context.logger) {
+            return Self.response(direct)
+        }
         let server = await tools.makeServer()
         let transport = StatelessHTTPServerTransport(validationPipeline: self.validation)
         try await server.start(transport: transport)
-        guard let answer = await Self.first(of: transport, answering: exchange, within: self.timeout) else {
-            // the tool goes on alone (it cannot be cut off in the middle of its transaction) and the server is
-            // stopped when it ends; the client hears now, and is told what that means
-            Task { await server.stop() }
-            context.logger.warning("An MCP request took too long", metadata: ["timeout": "\(self.timeout)"])
-            return Self.response(
-                .error(
-                    statusCode: 504,
-                    .internalError(
-                        "The request took longer than \(self.timeout) and its answer was given up. A change it was "
-                            + "making may still be saved: search before trying again.")))
+        guard let answer = await Self.first(within: self.timeout, { await transport.handleRequest(exchange) }) else {
+            Task { await server.stop() }  // when the tool ends
+            return Self.response(self.tooLong(context.logger))
         }
         await server.stop()
         return Self.response(answer)
     }
 
-    /// The transport's answer to `exchange`, or nil when `timeout` passes first (the request then goes on alone:
-    /// nothing waits for it, not even a graceful shutdown).
-    static func first(
-        of transport: StatelessHTTPServerTransport, answering exchange: MCP.HTTPRequest, within timeout: Duration
-    ) async -> MCP.HTTPResponse? {
-        let race = FirstAnswer()
+    /// The 504 for a request past `timeout`. The tool goes on alone (it cannot be cut off in the middle of its
+    /// transaction); the client hears now, and is told what that means.
+    private func tooLong(_ logger: Logger) -> MCP.HTTPResponse {
+        logger.warning("An MCP request took too long", metadata: ["timeout": "\(self.timeout)"])
+        return .error(
+            statusCode: 504,
+            .internalError(
+                "The request took longer than \(self.timeout) and its answer was given up. A change it was "
+                    + "making may still be saved: search before trying again."))
+    }
+
+    /// What `work` answers, or nil when `timeout` passes first: the work then goes on alone, and nothing waits
+    /// for it, not even a graceful shutdown.
+    static func first<T: Sendable>(within timeout: Duration, _ work: @escaping @Sendable () async -> T) async -> T? {
+        let race = FirstAnswer<T>()
         let answer = await withCheckedContinuation { continuation in
             race.wait(continuation)  // before either task exists, so neither can finish unheard
-            Task { race.finish(await transport.handleRequest(exchange)) }
+            Task { race.finish(await work()) }
             race.time(
                 Task {
                     try? await Task.sleep(for: timeout)
@@ -104,12 +109,12 @@ struct MCPEndpoint {
         return answer
     }
 
-    /// Whichever ends first, the request or its timer, answers; the other is ignored.
-    private final class FirstAnswer: Sendable {
-        private let continuation = Mutex<CheckedContinuation<MCP.HTTPResponse?, Never>?>(nil)
+    /// Whichever ends first, the work or its timer, answers; the other is ignored.
+    private final class FirstAnswer<T: Sendable>: Sendable {
+        private let continuation = Mutex<CheckedContinuation<T?, Never>?>(nil)
         private let timer = Mutex<Task<Void, Never>?>(nil)
 
-        func wait(_ continuation: CheckedContinuation<MCP.HTTPResponse?, Never>) {
+        func wait(_ continuation: CheckedContinuation<T?, Never>) {
             self.continuation.withLock { $0 = continuation }
         }
 
@@ -117,12 +122,79 @@ struct MCPEndpoint {
             self.timer.withLock { $0 = timer }
         }
 
-        func finish(_ answer: MCP.HTTPResponse?) {
+        func finish(_ answer: T?) {
             self.continuation.withLock { $0.take() }?.resume(returning: answer)
         }
 
         func cancelTimer() {
             self.timer.withLock { $0.take() }?.cancel()
+        }
+    }
+
+    /// `tools/list` and `tools/call`, the calls an assistant makes over and over, answered here, after the same
+    /// checks the transport makes, with the same results: the SDK's request handler turns every result into its
+    /// `Value` by decoding it again, and its decoder compiles a regular expression for each string (to spot
+    /// `data:` URLs), which made a search of 20 leads take 17 ms (docs/BENCHMARKS.md). Anything else, and any
+    /// request not plainly one of these two (a batch, an odd id), goes to the SDK.
+    func answerDirectly(
+        _ exchange: MCP.HTTPRequest, body: ByteBuffer, tools: WorkspaceTools, logger: Logger
+    ) async -> MCP.HTTPResponse? {
+        guard exchange.method == "POST",
+            let document = body.withUnsafeReadableBytes({ try? JSONValue.document($0) })?.root,
+            document["jsonrpc"].map({ if case .string("2.0") = $0 { true } else { false } }) == true,
+            case .string(let method)? = document["method"], ["tools/list", "tools/call"].contains(method),
+            let id = document["id"], Self.isPlainID(id)
+        else { return nil }
+        if let refusal = self.validation.validate(exchange, context: HTTPValidationContext(httpMethod: "POST")) {
+            return refusal
+        }
+        let result: Data
+        do {
+            if method == "tools/list" {
+                result = WorkspaceTools.listedTools
+            } else {
+                guard case .object(let params)? = document["params"].map(Value.init(json:)),
+                    case .string(let name)? = params["name"]
+                else { return nil }
+                let arguments: [String: Value]?
+                switch params["arguments"] {
+                case nil, .null?: arguments = nil
+                case .object(let object)?: arguments = object
+                default: return nil
+                }
+                guard
+                    let answer = await Self.first(
+                        within: self.timeout, { await tools.call(name, arguments: arguments) })
+                else { return self.tooLong(logger) }
+                result = try JSONEncoder().encode(answer)
+            }
+        } catch {
+            return nil
+        }
+        var json = Data(#"{"jsonrpc":"2.0","id":"#.utf8)
+        json.append(contentsOf: Self.text(of: id).utf8)
+        json.append(contentsOf: #","result":"#.utf8)
+        json.append(result)
+        json.append(UInt8(ascii: "}"))
+        return .data(json, headers: ["Content-Type": "application/json"])
+    }
+
+    /// A JSON-RPC id as the SDK takes it: a string or a whole number.
+    private static func isPlainID(_ id: JSONValue) -> Bool {
+        switch id {
+        case .string: true
+        case .number(let text): Int(text) != nil
+        default: false
+        }
+    }
+
+    /// The id written back as it came.
+    private static func text(of id: JSONValue) -> String {
+        switch id {
+        case .string(let text):
+            String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+        case .number(let text): text
+        default: "null"
         }
     }
 

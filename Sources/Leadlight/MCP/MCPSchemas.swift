@@ -6,8 +6,7 @@ import MCP
 /// same bodies are, from the one document `OpenAPIDocumentTests` keeps true.
 enum MCPSchemas {
     static let components: [String: Value] = {
-        guard let data = try? OpenAPIController.loadDocument(),
-            let document = try? JSONDecoder().decode(Value.self, from: data),
+        guard let data = try? OpenAPIController.loadDocument(), let document = try? Value.reading(data),
             let schemas = document.objectValue?["components"]?.objectValue?["schemas"]?.objectValue
         else { return [:] }
         return schemas

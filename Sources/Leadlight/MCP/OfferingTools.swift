@@ -76,6 +76,6 @@ enum OfferingTools {
         let workspace = try await WorkspaceStore(database: tools.database.sql).require(tools.workspace)
         let answer = OfferingsAPI.BulkResponse(
             try await OfferingUpserter(database: tools.database, clock: tools.clock).upsert(batch, in: workspace))
-        return try JSONDecoder().decode(Value.self, from: Data(answer.jsonBytes().readableBytesView))
+        return try Value.reading(Data(answer.jsonBytes().readableBytesView))
     }
 }

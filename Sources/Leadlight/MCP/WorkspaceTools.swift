@@ -14,6 +14,9 @@ struct WorkspaceTools: Sendable {
     static let all: [MCPTool] =
         LeadTools.all + ClientTools.all + NoteTools.all + ListingTools.all + ShowingTools.all + OfferingTools.all
         + SummaryTools.all
+    /// The answer to `tools/list`, encoded once.
+    static let listedTools: Data = (try? JSONEncoder().encode(ListTools.Result(tools: Self.all.map(\.tool)))) ?? Data()
+
     static let byName: [String: MCPTool] = Dictionary(uniqueKeysWithValues: Self.all.map { ($0.tool.name, $0) })
 
     /// The answer to `tools/call`: the tool's result, or `isError` naming an unknown tool.

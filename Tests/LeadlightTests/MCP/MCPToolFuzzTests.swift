@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import NIOCore
 import Testing
 
 @testable import Leadlight
@@ -63,6 +64,63 @@ import Testing
                 #expect(
                     answered * 20 >= iterations && refused * 20 >= iterations,
                     "\(answered) answered, \(refused) refused")
+            }
+        }
+    }
+
+    /// Bodies POSTed to `/mcp`, well-formed calls and every kind of broken one: each is answered here (a result,
+    /// or a refusal before any tool runs) or handed to the SDK (nil), and an answer is always JSON-RPC.
+    @Test func anyBodyIsAnsweredOrHandedToTheSDK() async throws {
+        try await TestDatabase.sqlite.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                try await Migrator(database: database).migrate(logger: TestDatabase.logger)
+                let workspace = try await TestSeed(database: database, clock: .system).workspace().workspace.id
+                let tools = WorkspaceTools(database: database, clock: .system, workspace: workspace)
+                let endpoint = MCPEndpoint(
+                    database: database, clock: .system, allowedHosts: ["127.0.0.1:*"], timeout: .seconds(10),
+                    metrics: nil)
+                var input = FuzzInput(stream: "mcp-envelope")
+                var (answered, handedOn) = (0, 0)
+                let iterations = max(FuzzInput.iterations / 4, 100)
+                for iteration in 0..<iterations {
+                    let id = input.pick([
+                        "1", "0", "-7", "\"abc\"", "\"\"", "1.5", "1e3", "null", "{}", "[1]", "true",
+                        "99999999999999999999", "\"\\u0000\"",
+                    ])
+                    let method = input.pick(["tools/call", "tools/list", "initialize", "ping", "", "tools/call "])
+                    let name = input.pick(WorkspaceTools.all.map(\.tool.name) + ["nope", ""])
+                    let params = input.pick([
+                        #"{"name":"\#(name)","arguments":{"limit":3}}"#, #"{"name":"\#(name)"}"#,
+                        #"{"name":"\#(name)","arguments":[]}"#, #"{"name":7}"#, "[]", "null", #"{"arguments":{}}"#,
+                    ])
+                    var body = Array(
+                        #"{"jsonrpc":"\#(input.chance(0.8) ? "2.0" : "1.0")","id":\#(id),"method":"\#(method)","params":\#(params)}"#
+                            .utf8)
+                    if input.chance(0.2) { body = input.mutated(body) }
+                    let exchange = MCP.HTTPRequest(
+                        method: "POST",
+                        headers: [
+                            "content-type": "application/json", "accept": "application/json", "host": "127.0.0.1:8080",
+                        ],
+                        body: Data(body), path: "/mcp")
+                    guard
+                        let response = await endpoint.answerDirectly(
+                            exchange, body: ByteBuffer(bytes: body), tools: tools, logger: TestDatabase.logger)
+                    else {
+                        handedOn += 1
+                        continue
+                    }
+                    answered += 1
+                    let bytes = response.bodyData ?? Data()
+                    let answer = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any]
+                    #expect(
+                        answer?["jsonrpc"] as? String == "2.0" && (answer?["result"] != nil || answer?["error"] != nil),
+                        "#\(iteration) \(String(decoding: body, as: UTF8.self)) → \(String(decoding: bytes, as: UTF8.self))"
+                    )
+                }
+                #expect(
+                    answered * 20 >= iterations && handedOn * 20 >= iterations,
+                    "\(answered) answered here, \(handedOn) handed on")
             }
         }
     }
