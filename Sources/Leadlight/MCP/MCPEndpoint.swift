@@ -149,27 +149,21 @@ struct MCPEndpoint {
             return refusal
         }
         let result: Data
-        do {
-            if method == "tools/list" {
-                result = WorkspaceTools.listedTools
-            } else {
-                guard case .object(let params)? = document["params"].map(Value.init(json:)),
-                    case .string(let name)? = params["name"]
-                else { return nil }
-                let arguments: [String: Value]?
-                switch params["arguments"] {
-                case nil, .null?: arguments = nil
-                case .object(let object)?: arguments = object
-                default: return nil
-                }
-                guard
-                    let answer = await Self.first(
-                        within: self.timeout, { await tools.call(name, arguments: arguments) })
-                else { return self.tooLong(logger) }
-                result = try JSONEncoder().encode(answer)
+        if method == "tools/list" {
+            result = WorkspaceTools.listedTools
+        } else {
+            guard case .object(let params)? = document["params"].map(Value.init(json:)),
+                case .string(let name)? = params["name"]
+            else { return nil }
+            let arguments: [String: Value]?
+            switch params["arguments"] {
+            case nil, .null?: arguments = nil
+            case .object(let object)?: arguments = object
+            default: return nil
             }
-        } catch {
-            return nil
+            guard let answer = await Self.first(within: self.timeout, { await tools.call(name, arguments: arguments) })
+            else { return self.tooLong(logger) }
+            result = Self.json(of: answer)
         }
         var json = Data(#"{"jsonrpc":"2.0","id":"#.utf8)
         json.append(contentsOf: Self.text(of: id).utf8)
@@ -177,6 +171,30 @@ struct MCPEndpoint {
         json.append(result)
         json.append(UInt8(ascii: "}"))
         return .data(json, headers: ["Content-Type": "application/json"])
+    }
+
+    /// A tool's result as JSON, as the SDK's encoder writes it (`content`, `structuredContent`, `isError`), but by
+    /// `Value.writeJSON`.
+    static func json(of result: CallTool.Result) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8192)
+        bytes += #"{"content":["#.utf8
+        var first = true
+        for case .text(let text, _, _) in result.content {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            bytes += #"{"type":"text","text":"#.utf8
+            Value.writeString(text, into: &bytes)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        if let structured = result.structuredContent {
+            bytes += #","structuredContent":"#.utf8
+            structured.writeJSON(into: &bytes)
+        }
+        if result.isError == true { bytes += #","isError":true"#.utf8 }
+        bytes.append(UInt8(ascii: "}"))
+        return Data(bytes)
     }
 
     /// A JSON-RPC id as the SDK takes it: a string or a whole number.

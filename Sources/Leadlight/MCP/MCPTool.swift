@@ -45,9 +45,10 @@ struct MCPTool: Sendable {
     }
 
     static func json(_ value: Value) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
+        value.writeJSON(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -149,5 +150,58 @@ extension Value {
             for (key, value) in members { object[key] = Value(json: value) }  // the last of a repeated key
             self = .object(object)
         }
+    }
+
+    /// The value as JSON text, keys sorted, written directly. (Foundation's `JSONEncoder` took most of a search's
+    /// time with the SDK's `Value`: a generic container per value.) Only a `.data` value, which JSON cannot hold
+    /// as such, is written as the `data:` URL the SDK would write.
+    func writeJSON(into bytes: inout [UInt8]) {
+        switch self {
+        case .null: bytes += "null".utf8
+        case .bool(let flag): bytes += (flag ? "true" : "false").utf8
+        case .int(let number): bytes += String(number).utf8
+        case .double(let number): bytes += (number.isFinite ? "\(number)" : "null").utf8
+        case .string(let text): Self.writeString(text, into: &bytes)
+        case .data(let mimeType, let data):
+            Self.writeString(
+                "data:\(mimeType ?? "application/octet-stream");base64,\(data.base64EncodedString())", into: &bytes)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                item.writeJSON(into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let object):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, key) in object.keys.sorted().enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.writeString(key, into: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                object[key]!.writeJSON(into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
+    static func writeString(_ text: String, into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += #"\""#.utf8
+            case UInt8(ascii: "\\"): bytes += #"\\"#.utf8
+            case UInt8(ascii: "\n"): bytes += #"\n"#.utf8
+            case UInt8(ascii: "\r"): bytes += #"\r"#.utf8
+            case UInt8(ascii: "\t"): bytes += #"\t"#.utf8
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += #"\u00"#.utf8
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -125,6 +125,33 @@ import Testing
         }
     }
 
+    /// Our JSON writer and reader for the SDK's `Value` agree with each other and with Foundation's: any value
+    /// written and read back is the same value, and the same as `JSONEncoder`'s text read back.
+    @Test func valuesAreWrittenAndReadBackAsFoundationWritesThem() throws {
+        var input = FuzzInput(stream: "mcp-values")
+        for _ in 0..<max(FuzzInput.iterations / 4, 100) {
+            let value = Self.value(&input, ids: ["lead_x", "é\u{0}\"\\/\u{1F}👩‍💻"], depth: 0)
+            var bytes: [UInt8] = []
+            value.writeJSON(into: &bytes)
+            let ours = try Value.reading(Data(bytes))
+            #expect(ours == value, "\(String(decoding: bytes, as: UTF8.self))")
+            let foundation = try Value.reading(try JSONEncoder().encode(value))
+            #expect(Self.same(ours, foundation), "\(ours) and \(foundation)")
+        }
+    }
+
+    /// Equal, a number being the same number whether written `150` or `150.0`.
+    private static func same(_ left: Value, _ right: Value) -> Bool {
+        switch (left, right) {
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)): Double(a) == b
+        case (.array(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { Self.same($0, $1) }
+        case (.object(let a), .object(let b)):
+            a.keys.sorted() == b.keys.sorted()
+                && a.allSatisfy { key, value in b[key].map { Self.same(value, $0) } ?? false }
+        default: left == right
+        }
+    }
+
     /// A value of any kind the JSON of a call can carry, biased towards what each field might take.
     private static func value(_ input: inout FuzzInput, ids: [String], depth: Int) -> Value {
         switch input.int(0...11) {
