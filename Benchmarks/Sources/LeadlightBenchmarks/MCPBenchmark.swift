@@ -13,8 +13,8 @@ struct MCPBenchmark {
             tool's result; the REST line reads the same 20 leads (its list answers are cached for up to 1 s, as \
             the API serves them; the tool reads the database every time).
 
-            | request | connections | requests/s | MCP vs REST |
-            |---|---:|---:|---:|
+            | request | connections | requests/s | MCP vs REST | MCP vs REST, cache off |
+            |---|---:|---:|---:|---:|
 
             """
         try await LeadsBenchmark.withFreshDatabase(adminURL: nil) { url in
@@ -35,19 +35,32 @@ struct MCPBenchmark {
             """.write(to: script, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: script) }
             let authorization = ["Authorization: Bearer \(key)"]
+            // the same database served again with the list cache off: the REST list reading it every time, as
+            // the tool does
+            let uncached = try BenchServer.start(environment: [
+                "LEADLIGHT_DATABASE_URL": url, "LEADLIGHT_RATE_LIMIT": "10000000", "LEADLIGHT_LOG_LEVEL": "error",
+                "LEADLIGHT_READ_CACHE_WINDOW": "0",
+            ])
+            defer { uncached.stop() }
             for connections in [1, 8] {
                 FileHandle.standardError.write(Data("mcp benchmark: \(connections) connections\n".utf8))
                 let rest = try LeadsBenchmark.wrk(
                     "\(base)/api/v1/leads?limit=20", headers: authorization, seconds: self.seconds,
                     connections: connections
                 ).rate
+                let restUncached = try LeadsBenchmark.wrk(
+                    "http://127.0.0.1:\(uncached.port)/api/v1/leads?limit=20", headers: authorization,
+                    seconds: self.seconds, connections: connections
+                ).rate
                 let mcp = try LeadsBenchmark.wrk(
                     "\(base)/mcp", headers: authorization, seconds: self.seconds, connections: connections,
                     script: script
                 ).rate
-                text += "| GET /api/v1/leads?limit=20 | \(connections) | \(Int(rest)) | |\n"
+                text += "| GET /api/v1/leads?limit=20 | \(connections) | \(Int(rest)) | | |\n"
+                text += "| GET /api/v1/leads?limit=20, list cache off | \(connections) | \(Int(restUncached)) | | |\n"
                 text +=
-                    "| MCP tools/call search_leads | \(connections) | \(Int(mcp)) | \(Int((mcp / rest * 100).rounded()))% |\n"
+                    "| MCP tools/call search_leads | \(connections) | \(Int(mcp)) | \(Int((mcp / rest * 100).rounded()))% "
+                    + "| \(Int((mcp / restUncached * 100).rounded()))% |\n"
             }
         }
         return text

@@ -61,8 +61,13 @@ struct WorkspaceTools: Sendable {
         [
             name: .array(try items.map { try Value.encoding(body($0)) }),
             "total": .int(total),
-            "nextCursor": offset + items.count < total ? .string(String(offset + items.count)) : .null,
+            "nextCursor": Self.nextCursor(offset: offset, count: items.count, total: total),
         ]
+    }
+
+    /// The cursor of the page after `count` results from `offset` of `total`; null after the last.
+    static func nextCursor(offset: Int, count: Int, total: Int) -> Value {
+        offset + count < total ? .string(String(offset + count)) : .null
     }
 
     /// The output schema of a search: the page of `items` (of the API's schema `schema`), the total and the cursor.
