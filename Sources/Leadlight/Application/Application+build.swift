@@ -103,7 +103,7 @@ func buildRouter(
     // MCP for AI assistants: the same key, rate limit and workspace scoping as the API
     MCPEndpoint(
         database: database, clock: clock, allowedHosts: MCPEndpoint.allowedHosts(configuration),
-        timeout: configuration.mcpTimeout, metrics: metrics
+        timeout: configuration.mcpTimeout, metrics: metrics, lists: lists
     ).addRoutes(
         to: router.group("mcp")
             .add(middleware: APIKeyAuthenticator(database: database, clock: clock, keys: keys))

@@ -22,11 +22,13 @@ struct MCPEndpoint {
     /// client told.
     let timeout: Duration
     let metrics: ServerMetrics?
+    let lists: ListResponseCache?
 
     init(
         database: LeadlightDatabase, clock: WallClock, allowedHosts: [String], timeout: Duration,
-        metrics: ServerMetrics?
+        metrics: ServerMetrics?, lists: ListResponseCache? = nil
     ) {
+        self.lists = lists
         self.database = database
         self.clock = clock
         self.timeout = timeout
@@ -64,7 +66,8 @@ struct MCPEndpoint {
 
     func handle(_ request: Request, context: APIContext) async throws -> Response {
         let tools = WorkspaceTools(
-            database: self.database, clock: self.clock, workspace: try context.workspaceID, metrics: self.metrics)
+            database: self.database, clock: self.clock, workspace: try context.workspaceID, metrics: self.metrics,
+            lists: self.lists)
         let body = try await request.body.collect(upTo: context.maxRequestBodyBytes)
         let exchange = Self.exchange(of: request, body: body)
         if let direct = await self.answerDirectly(exchange, body: body, tools: tools, logger: context.logger) {

@@ -19,12 +19,15 @@ enum ShowingTools {
             ]) { $1 }),
         output: WorkspaceTools.pageSchema("showings", of: "Showing"), readOnly: true, idempotent: true
     ) { arguments, tools in
-        let query = try arguments.query(
-            ["clientId": "clientId", "listingId": "listingId", "status": "status", "archived": "archived"]
-        ) { try ShowingQuery(validating: $0) }
-        let (showings, total) = try await ShowingStore(database: tools.database.sql).list(query, in: tools.workspace)
-        return try WorkspaceTools.page(
-            "showings", showings, total: total, offset: query.offset, as: ShowingsAPI.ShowingBody.init)
+        try await tools.cached("search_showings", arguments) {
+            let query = try arguments.query(
+                ["clientId": "clientId", "listingId": "listingId", "status": "status", "archived": "archived"]
+            ) { try ShowingQuery(validating: $0) }
+            let (showings, total) = try await ShowingStore(database: tools.database.sql).list(
+                query, in: tools.workspace)
+            return try WorkspaceTools.page(
+                "showings", showings, total: total, offset: query.offset, as: ShowingsAPI.ShowingBody.init)
+        }
     }
 
     static let get = MCPTool(
