@@ -19,14 +19,12 @@ enum ClientTools {
             ]) { $1 }),
         output: WorkspaceTools.pageSchema("clients", of: "Client"), readOnly: true, idempotent: true
     ) { arguments, tools in
-        try await tools.cached("search_clients", arguments) {
-            let query = try arguments.query(["buyingStage": "buyingStage", "query": "q", "archived": "archived"]) {
-                try ClientQuery(validating: $0)
-            }
-            let (clients, total) = try await ClientStore(database: tools.database.sql).list(query, in: tools.workspace)
-            return try WorkspaceTools.page(
-                "clients", clients, total: total, offset: query.offset, as: ClientsAPI.ClientBody.init)
+        let query = try arguments.query(["buyingStage": "buyingStage", "query": "q", "archived": "archived"]) {
+            try ClientQuery(validating: $0)
         }
+        let (clients, total) = try await ClientStore(database: tools.database.sql).list(query, in: tools.workspace)
+        return try WorkspaceTools.page(
+            "clients", clients, total: total, offset: query.offset, as: ClientsAPI.ClientBody.init)
     }
 
     static let get = MCPTool(
@@ -94,18 +92,15 @@ enum ListingTools {
             ]) { $1 }),
         output: WorkspaceTools.pageSchema("listings", of: "Listing"), readOnly: true, idempotent: true
     ) { arguments, tools in
-        try await tools.cached("search_listings", arguments) {
-            let query = try arguments.query(
-                [
-                    "status": "status", "minPrice": "minPrice", "maxPrice": "maxPrice", "minBedrooms": "minBedrooms",
-                    "archived": "archived",
-                ]
-            ) { try ListingQuery(validating: $0) }
-            let (listings, total) = try await ListingStore(database: tools.database.sql).list(
-                query, in: tools.workspace)
-            return try WorkspaceTools.page(
-                "listings", listings, total: total, offset: query.offset, as: ListingsAPI.ListingBody.init)
-        }
+        let query = try arguments.query(
+            [
+                "status": "status", "minPrice": "minPrice", "maxPrice": "maxPrice", "minBedrooms": "minBedrooms",
+                "archived": "archived",
+            ]
+        ) { try ListingQuery(validating: $0) }
+        let (listings, total) = try await ListingStore(database: tools.database.sql).list(query, in: tools.workspace)
+        return try WorkspaceTools.page(
+            "listings", listings, total: total, offset: query.offset, as: ListingsAPI.ListingBody.init)
     }
 
     static let get = MCPTool(

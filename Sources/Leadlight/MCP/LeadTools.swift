@@ -20,20 +20,18 @@ enum LeadTools {
             ]) { $1 }),
         output: WorkspaceTools.pageSchema("leads", of: "Lead"), readOnly: true, idempotent: true
     ) { arguments, tools in
-        try await tools.cached("search_leads", arguments) {
-            let query = try arguments.query(["status": "status", "query": "q", "archived": "archived"]) {
-                try LeadQuery(validating: $0)
-            }
-            let (leads, total) = try await LeadStore(database: tools.database.sql).list(query, in: tools.workspace)
-            // written as the API's list writes it (the busiest answer; `JSONEncoder` was a third of a search), with
-            // the cursor added
-            let list = LeadsAPI.LeadList(leads: leads.map(LeadsAPI.LeadBody.init), total: total).jsonBytes()
-            guard case .object(var page) = try Value.reading(Data(list.readableBytesView)) else {
-                throw APIError.internalError
-            }
-            page["nextCursor"] = WorkspaceTools.nextCursor(offset: query.offset, count: leads.count, total: total)
-            return .object(page)
+        let query = try arguments.query(["status": "status", "query": "q", "archived": "archived"]) {
+            try LeadQuery(validating: $0)
         }
+        let (leads, total) = try await LeadStore(database: tools.database.sql).list(query, in: tools.workspace)
+        // written as the API's list writes it (the busiest answer; `JSONEncoder` was a third of a search), with
+        // the cursor added
+        let list = LeadsAPI.LeadList(leads: leads.map(LeadsAPI.LeadBody.init), total: total).jsonBytes()
+        guard case .object(var page) = try Value.reading(Data(list.readableBytesView)) else {
+            throw APIError.internalError
+        }
+        page["nextCursor"] = WorkspaceTools.nextCursor(offset: query.offset, count: leads.count, total: total)
+        return .object(page)
     }
 
     static let get = MCPTool(

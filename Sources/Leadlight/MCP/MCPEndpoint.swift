@@ -22,6 +22,7 @@ struct MCPEndpoint {
     /// client told.
     let timeout: Duration
     let metrics: ServerMetrics?
+    /// The REST lists' answer cache, which also keeps the answers of the read-only tools.
     let lists: ListResponseCache?
 
     init(
@@ -66,8 +67,7 @@ struct MCPEndpoint {
 
     func handle(_ request: Request, context: APIContext) async throws -> Response {
         let tools = WorkspaceTools(
-            database: self.database, clock: self.clock, workspace: try context.workspaceID, metrics: self.metrics,
-            lists: self.lists)
+            database: self.database, clock: self.clock, workspace: try context.workspaceID, metrics: self.metrics)
         let body = try await request.body.collect(upTo: context.maxRequestBodyBytes)
         let exchange = Self.exchange(of: request, body: body)
         if let direct = await self.answerDirectly(exchange, body: body, tools: tools, logger: context.logger) {
@@ -164,9 +164,9 @@ struct MCPEndpoint {
             case .object(let object)?: arguments = object
             default: return nil
             }
-            guard let answer = await Self.first(within: self.timeout, { await tools.call(name, arguments: arguments) })
+            guard let answered = await Self.first(within: self.timeout, { await self.answer(name, arguments, tools) })
             else { return self.tooLong(logger) }
-            result = Self.json(of: answer)
+            result = answered
         }
         var json = Data(#"{"jsonrpc":"2.0","id":"#.utf8)
         json.append(contentsOf: Self.text(of: id).utf8)
@@ -174,6 +174,35 @@ struct MCPEndpoint {
         json.append(result)
         json.append(UInt8(ascii: "}"))
         return .data(json, headers: ["Content-Type": "application/json"])
+    }
+
+    /// The tool's result as JSON. A read-only tool's result goes through the REST lists' answer cache: kept for
+    /// the read cache's window (1 s) and dropped at this process's next write, as a list's answer is; keyed by
+    /// workspace, tool and arguments. Refusals are never kept.
+    private func answer(_ name: String, _ arguments: [String: Value]?, _ tools: WorkspaceTools) async -> Data {
+        guard let lists = self.lists, WorkspaceTools.byName[name]?.tool.annotations.readOnlyHint == true else {
+            return Self.json(of: await tools.call(name, arguments: arguments))
+        }
+        let key = "\(tools.workspace.rawValue) mcp:\(name)?\(MCPTool.json(.object(arguments ?? [:])))"
+        var computed = false
+        do {
+            let page: ByteBuffer = try await lists.cache.value(for: key) { () async throws -> ByteBuffer in
+                computed = true
+                let result = await tools.call(name, arguments: arguments)
+                guard result.isError != true else { throw Refused(json: Self.json(of: result)) }
+                return ByteBuffer(data: Self.json(of: result))
+            }
+            if !computed { self.metrics?.mcpToolCalled(name, failed: false) }
+            return Data(page.readableBytesView)
+        } catch {
+            // only a refusal is thrown in there
+            return (error as? Refused)?.json ?? Data()
+        }
+    }
+
+    /// A refusal, carried out of the cache's read so it is not kept.
+    private struct Refused: Error {
+        var json: Data
     }
 
     /// A tool's result as JSON, as the SDK's encoder writes it (`content`, `structuredContent`, `isError`), but by

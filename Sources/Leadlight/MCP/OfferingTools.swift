@@ -23,15 +23,13 @@ enum OfferingTools {
             ]) { $1 }),
         output: WorkspaceTools.pageSchema("products", of: "Offering"), readOnly: true, idempotent: true
     ) { arguments, tools in
-        try await tools.cached("search_offerings", arguments) {
-            let query = try arguments.query(
-                ["type": "type", "sku": "sku", "externalId": "externalId", "active": "active", "query": "q"]
-            ) { try OfferingQuery(validating: $0) }
-            let (offerings, total) = try await OfferingStore(database: tools.database.sql).list(
-                query, in: tools.workspace)
-            return try WorkspaceTools.page(
-                "products", offerings, total: total, offset: query.offset, as: OfferingsAPI.OfferingBody.init)
-        }
+        let query = try arguments.query(
+            ["type": "type", "sku": "sku", "externalId": "externalId", "active": "active", "query": "q"]
+        ) { try OfferingQuery(validating: $0) }
+        let (offerings, total) = try await OfferingStore(database: tools.database.sql).list(
+            query, in: tools.workspace)
+        return try WorkspaceTools.page(
+            "products", offerings, total: total, offset: query.offset, as: OfferingsAPI.OfferingBody.init)
     }
 
     static let get = MCPTool(

@@ -19,15 +19,12 @@ enum ShowingTools {
             ]) { $1 }),
         output: WorkspaceTools.pageSchema("showings", of: "Showing"), readOnly: true, idempotent: true
     ) { arguments, tools in
-        try await tools.cached("search_showings", arguments) {
-            let query = try arguments.query(
-                ["clientId": "clientId", "listingId": "listingId", "status": "status", "archived": "archived"]
-            ) { try ShowingQuery(validating: $0) }
-            let (showings, total) = try await ShowingStore(database: tools.database.sql).list(
-                query, in: tools.workspace)
-            return try WorkspaceTools.page(
-                "showings", showings, total: total, offset: query.offset, as: ShowingsAPI.ShowingBody.init)
-        }
+        let query = try arguments.query(
+            ["clientId": "clientId", "listingId": "listingId", "status": "status", "archived": "archived"]
+        ) { try ShowingQuery(validating: $0) }
+        let (showings, total) = try await ShowingStore(database: tools.database.sql).list(query, in: tools.workspace)
+        return try WorkspaceTools.page(
+            "showings", showings, total: total, offset: query.offset, as: ShowingsAPI.ShowingBody.init)
     }
 
     static let get = MCPTool(

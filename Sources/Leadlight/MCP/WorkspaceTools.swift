@@ -1,6 +1,5 @@
 import Foundation
 import MCP
-import NIOCore
 
 /// The tools one workspace offers an assistant over MCP, every change through the same operations as the REST
 /// API's, so it is validated, recorded and announced (events, webhooks) the same way. Built for the workspace of
@@ -11,22 +10,6 @@ struct WorkspaceTools: Sendable {
     let workspace: Workspace.ID
     /// Counts each call by tool and outcome, when `/metrics` is on.
     var metrics: ServerMetrics? = nil
-    /// The REST lists' answer cache, shared by the searches (over HTTP; stdio reads every time).
-    var lists: ListResponseCache? = nil
-
-    /// A search's answer, through the lists' cache: kept for the read cache's window (1 s) and dropped at this
-    /// process's next write, as the REST lists' are; keyed by workspace, tool and arguments. Arguments that are
-    /// refused are never kept.
-    func cached(_ tool: String, _ arguments: MCPArguments, _ read: () async throws -> Value) async throws -> Value {
-        guard let lists = self.lists else { return try await read() }
-        let key = "\(self.workspace.rawValue) mcp:\(tool)?\(MCPTool.json(.object(arguments.values)))"
-        let page: ByteBuffer = try await lists.cache.value(for: key) { () async throws -> ByteBuffer in
-            var bytes: [UInt8] = []
-            try await read().writeJSON(into: &bytes)
-            return ByteBuffer(bytes: bytes)
-        }
-        return try Value.reading(Data(page.readableBytesView))
-    }
 
     static let all: [MCPTool] =
         LeadTools.all + ClientTools.all + NoteTools.all + ListingTools.all + ShowingTools.all + OfferingTools.all
