@@ -10,8 +10,8 @@ struct MCPBenchmark {
         var text = """
             \(LeadsBenchmark.storedLeads) leads stored, SQLite, rate limit raised; wrk -t1 for \(self.seconds) s per \
             line. Each MCP call is a POST of one JSON-RPC `tools/call` (`search_leads`, limit 20) answered with the \
-            tool's result; the REST line reads the same 20 leads (its list answers are cached for up to 1 s, as \
-            the API serves them; the tool reads the database every time).
+            tool's result; the REST line reads the same 20 leads. Both keep answers for up to 1 s in the same \
+            cache, as served; the second server has it off, for the list read from the database every time.
 
             | request | connections | requests/s | MCP vs REST | MCP vs REST, cache off |
             |---|---:|---:|---:|---:|
