@@ -16,7 +16,7 @@ import Synchronization
 struct MCPEndpoint {
     let database: LeadlightDatabase
     let clock: WallClock
-    /// The Host and Origin names a request may carry: this server's own (`MCPEndpoint.allowedNames`).
+    /// The Host and Origin names a request may carry: this server's own (`MCPEndpoint.allowedHosts`).
     let validation: StandardValidationPipeline
     /// How long one request may take (`LEADLIGHT_MCP_TIMEOUT`); a tool still running then is stopped and the
     /// client told.
@@ -169,7 +169,7 @@ struct MCPEndpoint {
             result = answered
         }
         var json = Data(#"{"jsonrpc":"2.0","id":"#.utf8)
-        json.append(contentsOf: Self.text(of: id).utf8)
+        json.append(contentsOf: Self.text(of: id))
         json.append(contentsOf: #","result":"#.utf8)
         json.append(result)
         json.append(UInt8(ascii: "}"))
@@ -239,13 +239,14 @@ struct MCPEndpoint {
     }
 
     /// The id written back as it came.
-    private static func text(of id: JSONValue) -> String {
+    private static func text(of id: JSONValue) -> [UInt8] {
+        var bytes: [UInt8] = []
         switch id {
-        case .string(let text):
-            String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
-        case .number(let text): text
-        default: "null"
+        case .string(let text): Value.writeString(text, into: &bytes)
+        case .number(let text): bytes += text.utf8
+        default: bytes += "null".utf8
         }
+        return bytes
     }
 
     /// The request as the SDK reads it. Hummingbird keeps `Host` as the authority; it goes back among the headers,

@@ -14,8 +14,9 @@ struct WorkspaceTools: Sendable {
     static let all: [MCPTool] =
         LeadTools.all + ClientTools.all + NoteTools.all + ListingTools.all + ShowingTools.all + OfferingTools.all
         + SummaryTools.all
-    /// The answer to `tools/list`, encoded once.
-    static let listedTools: Data = (try? JSONEncoder().encode(ListTools.Result(tools: Self.all.map(\.tool)))) ?? Data()
+    /// The answer to `tools/list`, made and encoded once.
+    static let listResult = ListTools.Result(tools: Self.all.map(\.tool))
+    static let listedTools: Data = (try? JSONEncoder().encode(Self.listResult)) ?? Data()
 
     static let byName: [String: MCPTool] = Dictionary(uniqueKeysWithValues: Self.all.map { ($0.tool.name, $0) })
 
@@ -44,9 +45,7 @@ struct WorkspaceTools: Sendable {
                 email or phone instead of making a duplicate. Ids look like lead_…, cli_…, lst_…, shw_….
                 """,
             capabilities: .init(tools: .init(listChanged: false)))
-        await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: Self.all.map(\.tool))
-        }
+        await server.withMethodHandler(ListTools.self) { _ in Self.listResult }
         await server.withMethodHandler(CallTool.self) { parameters in
             await self.call(parameters.name, arguments: parameters.arguments)
         }

@@ -21,12 +21,7 @@ import Testing
 
     @Test(.enabled { await ExternalTool.mcpClientAvailable() })
     func theOfficialClientCallsEveryToolOverHTTPWithGoodAndBadArguments() async throws {
-        let directory = try makeTemporaryDirectory("leadlight-mcp")
-        let server = try await ServerProcess.start([
-            "--database-url", directory.appendingPathComponent("db.sqlite").path,
-        ])
-        do {
-            let key = try Self.firstRunKey(server)
+        try await Self.withServer { server, key, database in
             let calls: [[String: Any]] = [
                 /* 0 */ [
                     "tool": "create_lead",
@@ -202,21 +197,12 @@ import Testing
             #expect(events.body.contains(lead))
             let notes = try await server.request(.GET, "/api/v1/clients/\(client)/notes", key: key)
             #expect(notes.body.contains("Pre-approved."))
-        } catch {
-            await server.stop()
-            throw error
         }
-        await server.stop()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     @Test(.enabled { await ExternalTool.mcpClientAvailable() })
     func overStdioTheToolsWorkOnTheKeysWorkspace() async throws {
-        let directory = try makeTemporaryDirectory("leadlight-mcp-stdio")
-        let database = directory.appendingPathComponent("db.sqlite").path
-        let server = try await ServerProcess.start(["--database-url", database])
-        do {
-            let key = try Self.firstRunKey(server)
+        try await Self.withServer { server, key, database in
             let environment = LeadlightProcess.environment([
                 "LEADLIGHT_API_KEY": key, "LEADLIGHT_DATABASE_URL": database,
             ])
@@ -245,22 +231,12 @@ import Testing
             let closed = try await LeadlightProcess.run(
                 ["mcp"], environment: ["LEADLIGHT_API_KEY": key, "LEADLIGHT_DATABASE_URL": database])
             #expect(closed.status == 0 && closed.stdout.isEmpty, "standard input closed at once: a clean exit")
-        } catch {
-            await server.stop()
-            throw error
         }
-        await server.stop()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     @Test(.enabled { await ExternalTool.mcpClientAvailable() })
     func twoClientsAtOnceEachGetTheirOwnAnswers() async throws {
-        let directory = try makeTemporaryDirectory("leadlight-mcp-two")
-        let server = try await ServerProcess.start([
-            "--database-url", directory.appendingPathComponent("db.sqlite").path, "--rate-limit", "10000",
-        ])
-        do {
-            let key = try Self.firstRunKey(server)
+        try await Self.withServer(["--rate-limit", "10000"]) { server, key, database in
             // both number their requests the same way; each reads back only what it made
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for client in ["north", "south"] {
@@ -286,20 +262,11 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-        } catch {
-            await server.stop()
-            throw error
         }
-        await server.stop()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     @Test func keysWorkspacesTheRateLimitAndTheHostAreCheckedBeforeAnyMCP() async throws {
-        let directory = try makeTemporaryDirectory("leadlight-mcp-gate")
-        let database = directory.appendingPathComponent("db.sqlite").path
-        let server = try await ServerProcess.start(["--database-url", database, "--rate-limit", "8"])
-        do {
-            let key = try Self.firstRunKey(server)
+        try await Self.withServer(["--rate-limit", "8"]) { server, key, database in
             let other = try await LeadlightProcess.run([
                 "workspace", "create", "--name", "Other", "--agent-id", "other", "--owner-email", "o@example.com",
                 "--database-url", database, "--json",
@@ -327,23 +294,15 @@ import Testing
             var statuses: [UInt] = []
             for _ in 0..<8 { statuses.append(try await Self.post(server, list, key: key).status) }
             #expect(statuses.contains(429), "past 8 a minute: \(statuses)")
-        } catch {
-            await server.stop()
-            throw error
         }
-        await server.stop()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     @Test func aStuckToolIsStoppedInTimeAndEveryCallIsCounted() async throws {
-        let directory = try makeTemporaryDirectory("leadlight-mcp-timeout")
-        let database = directory.appendingPathComponent("db.sqlite").path
-        let server = try await ServerProcess.start(
-            ["--database-url", database, "--metrics-port", "0"],
+        let status = try await Self.withServer(
+            ["--metrics-port", "0"],
             environment: ["LEADLIGHT_MCP_TIMEOUT": "1", "LEADLIGHT_PUBLIC_URL": "https://crm.example.test"],
-            alsoPrinting: "Metrics for Prometheus at ")
-        do {
-            let key = try Self.firstRunKey(server)
+            alsoPrinting: "Metrics for Prometheus at "
+        ) { server, key, database in
             let list = #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
             #expect(try await Self.post(server, list, key: key, host: "crm.example.test").status == 200, "its own name")
 
@@ -384,15 +343,33 @@ import Testing
             let calls = line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
             #expect(calls >= 1 && calls <= 2, "\(metrics.split(separator: "\n").filter { $0.contains("mcp") })")
             #expect(metrics.contains(#"leadlight_mcp_tool_calls_total{tool="tools/list""#) == false)
+        }
+        #expect(status == 0)
+    }
+
+    // MARK: Helpers
+
+    /// A first-run `leadlight serve` on a SQLite file of its own, with `arguments` and `environment`, given to
+    /// `body` with its demo key and the file's path; stopped, and its directory removed, however `body` ends.
+    /// Answers the server's exit status.
+    @discardableResult
+    static func withServer(
+        _ arguments: [String] = [], environment: [String: String] = [:], alsoPrinting: String? = nil,
+        _ body: (ServerProcess, _ key: String, _ database: String) async throws -> Void
+    ) async throws -> Int32 {
+        let directory = try makeTemporaryDirectory("leadlight-mcp")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("db.sqlite").path
+        let server = try await ServerProcess.start(
+            ["--database-url", database] + arguments, environment: environment, alsoPrinting: alsoPrinting)
+        do {
+            try await body(server, try Self.firstRunKey(server), database)
         } catch {
             await server.stop()
             throw error
         }
-        #expect(await server.stop() == 0)
-        try? FileManager.default.removeItem(at: directory)
+        return await server.stop()
     }
-
-    // MARK: Helpers
 
     static func firstRunKey(_ server: ServerProcess) throws -> String {
         try #require(server.output.firstMatch(of: /alk_live_[0-9A-Za-z]+/).map { String($0.output) })

@@ -11,117 +11,113 @@ import Testing
 /// a trap; and what was refused changed nothing the workspace summary can see.
 @Suite struct MCPToolFuzzTests {
     @Test func everyToolAnswersAResultOrARefusalForAnyArguments() async throws {
-        try await TestDatabase.sqlite.withFreshLocation { location in
-            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
-                try await Migrator(database: database).migrate(logger: TestDatabase.logger)
-                let workspace = try await TestSeed(database: database, clock: .system).workspace().workspace.id
-                let tools = WorkspaceTools(database: database, clock: .system, workspace: workspace)
-                // a few real ids to aim at
-                var ids: [String] = [
-                    "lead_doesNotExist0000000", "cli_x", "", "lst_", "shw_\u{0}",
-                    "off_" + String(repeating: "9", count: 400),
-                ]
-                for call in [
-                    ("create_lead", ["name": Value.string("Fuzz Lead"), "email": "fuzz@example.com"]),
-                    ("create_client", ["name": "Fuzz Client", "email": "fuzz-client@example.com"]),
-                ] {
-                    let result = await tools.call(call.0, arguments: call.1)
-                    if case .object(let object)? = result.structuredContent {
-                        if case .string(let id)? = object["id"] { ids.append(id) }
-                        if case .object(let lead)? = object["lead"], case .string(let id)? = lead["id"] {
-                            ids.append(id)
-                        }
+        try await withTestApp(.sqlite) { _, seed in
+            let database = seed.database
+            let workspace = try await seed.workspace().workspace.id
+            let tools = WorkspaceTools(database: database, clock: .system, workspace: workspace)
+            // a few real ids to aim at
+            var ids: [String] = [
+                "lead_doesNotExist0000000", "cli_x", "", "lst_", "shw_\u{0}",
+                "off_" + String(repeating: "9", count: 400),
+            ]
+            for call in [
+                ("create_lead", ["name": Value.string("Fuzz Lead"), "email": "fuzz@example.com"]),
+                ("create_client", ["name": "Fuzz Client", "email": "fuzz-client@example.com"]),
+            ] {
+                let result = await tools.call(call.0, arguments: call.1)
+                if case .object(let object)? = result.structuredContent {
+                    if case .string(let id)? = object["id"] { ids.append(id) }
+                    if case .object(let lead)? = object["lead"], case .string(let id)? = lead["id"] {
+                        ids.append(id)
                     }
                 }
-                var input = FuzzInput(stream: "mcp-tools")
-                var (answered, refused) = (0, 0)
-                let iterations = max(FuzzInput.iterations / 4, 100)
-                for iteration in 0..<iterations {
-                    let tool = input.pick(WorkspaceTools.all)
-                    let properties = tool.tool.inputSchema.objectValue?["properties"]?.objectValue?.keys.sorted() ?? []
-                    var arguments: [String: Value] = [:]
-                    for _ in 0..<input.int(0...5) {
-                        let name =
-                            input.chance(0.85) && !properties.isEmpty
-                            ? input.pick(properties) : input.text(maxLength: 12)
-                        arguments[name] = Self.value(&input, ids: ids, depth: 0)
-                    }
-                    let result = await tools.call(tool.tool.name, arguments: input.chance(0.05) ? nil : arguments)
-                    let text = result.content.compactMap { content -> String? in
-                        if case .text(let text, _, _) = content { return text }
-                        return nil
-                    }.joined()
-                    if result.isError == true {
-                        refused += 1
-                        #expect(
-                            !text.isEmpty && !text.hasPrefix("The tool failed"),
-                            "#\(iteration) \(tool.tool.name) \(arguments): \(text)")
-                    } else {
-                        answered += 1
-                        #expect(result.structuredContent != nil, "#\(iteration) \(tool.tool.name)")
-                    }
-                }
-                #expect(
-                    answered * 20 >= iterations && refused * 20 >= iterations,
-                    "\(answered) answered, \(refused) refused")
             }
+            var input = FuzzInput(stream: "mcp-tools")
+            var (answered, refused) = (0, 0)
+            let iterations = max(FuzzInput.iterations / 4, 100)
+            for iteration in 0..<iterations {
+                let tool = input.pick(WorkspaceTools.all)
+                let properties = tool.tool.inputSchema.objectValue?["properties"]?.objectValue?.keys.sorted() ?? []
+                var arguments: [String: Value] = [:]
+                for _ in 0..<input.int(0...5) {
+                    let name =
+                        input.chance(0.85) && !properties.isEmpty
+                        ? input.pick(properties) : input.text(maxLength: 12)
+                    arguments[name] = Self.value(&input, ids: ids, depth: 0)
+                }
+                let result = await tools.call(tool.tool.name, arguments: input.chance(0.05) ? nil : arguments)
+                let text = result.content.compactMap { content -> String? in
+                    if case .text(let text, _, _) = content { return text }
+                    return nil
+                }.joined()
+                if result.isError == true {
+                    refused += 1
+                    #expect(
+                        !text.isEmpty && !text.hasPrefix("The tool failed"),
+                        "#\(iteration) \(tool.tool.name) \(arguments): \(text)")
+                } else {
+                    answered += 1
+                    #expect(result.structuredContent != nil, "#\(iteration) \(tool.tool.name)")
+                }
+            }
+            #expect(
+                answered * 20 >= iterations && refused * 20 >= iterations,
+                "\(answered) answered, \(refused) refused")
         }
     }
 
     /// Bodies POSTed to `/mcp`, well-formed calls and every kind of broken one: each is answered here (a result,
     /// or a refusal before any tool runs) or handed to the SDK (nil), and an answer is always JSON-RPC.
     @Test func anyBodyIsAnsweredOrHandedToTheSDK() async throws {
-        try await TestDatabase.sqlite.withFreshLocation { location in
-            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
-                try await Migrator(database: database).migrate(logger: TestDatabase.logger)
-                let workspace = try await TestSeed(database: database, clock: .system).workspace().workspace.id
-                let tools = WorkspaceTools(database: database, clock: .system, workspace: workspace)
-                let endpoint = MCPEndpoint(
-                    database: database, clock: .system, allowedHosts: ["127.0.0.1:*"], timeout: .seconds(10),
-                    metrics: nil)
-                var input = FuzzInput(stream: "mcp-envelope")
-                var (answered, handedOn) = (0, 0)
-                let iterations = max(FuzzInput.iterations / 4, 100)
-                for iteration in 0..<iterations {
-                    let id = input.pick([
-                        "1", "0", "-7", "\"abc\"", "\"\"", "1.5", "1e3", "null", "{}", "[1]", "true",
-                        "99999999999999999999", "\"\\u0000\"",
-                    ])
-                    let method = input.pick(["tools/call", "tools/list", "initialize", "ping", "", "tools/call "])
-                    let name = input.pick(WorkspaceTools.all.map(\.tool.name) + ["nope", ""])
-                    let params = input.pick([
-                        #"{"name":"\#(name)","arguments":{"limit":3}}"#, #"{"name":"\#(name)"}"#,
-                        #"{"name":"\#(name)","arguments":[]}"#, #"{"name":7}"#, "[]", "null", #"{"arguments":{}}"#,
-                    ])
-                    var body = Array(
-                        #"{"jsonrpc":"\#(input.chance(0.8) ? "2.0" : "1.0")","id":\#(id),"method":"\#(method)","params":\#(params)}"#
-                            .utf8)
-                    if input.chance(0.2) { body = input.mutated(body) }
-                    let exchange = MCP.HTTPRequest(
-                        method: "POST",
-                        headers: [
-                            "content-type": "application/json", "accept": "application/json", "host": "127.0.0.1:8080",
-                        ],
-                        body: Data(body), path: "/mcp")
-                    guard
-                        let response = await endpoint.answerDirectly(
-                            exchange, body: ByteBuffer(bytes: body), tools: tools, logger: TestDatabase.logger)
-                    else {
-                        handedOn += 1
-                        continue
-                    }
-                    answered += 1
-                    let bytes = response.bodyData ?? Data()
-                    let answer = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any]
-                    #expect(
-                        answer?["jsonrpc"] as? String == "2.0" && (answer?["result"] != nil || answer?["error"] != nil),
-                        "#\(iteration) \(String(decoding: body, as: UTF8.self)) → \(String(decoding: bytes, as: UTF8.self))"
-                    )
+        try await withTestApp(.sqlite) { _, seed in
+            let database = seed.database
+            let workspace = try await seed.workspace().workspace.id
+            let tools = WorkspaceTools(database: database, clock: .system, workspace: workspace)
+            let endpoint = MCPEndpoint(
+                database: database, clock: .system, allowedHosts: ["127.0.0.1:*"], timeout: .seconds(10),
+                metrics: nil)
+            var input = FuzzInput(stream: "mcp-envelope")
+            var (answered, handedOn) = (0, 0)
+            let iterations = max(FuzzInput.iterations / 4, 100)
+            for iteration in 0..<iterations {
+                let id = input.pick([
+                    "1", "0", "-7", "\"abc\"", "\"\"", "1.5", "1e3", "null", "{}", "[1]", "true",
+                    "99999999999999999999", "\"\\u0000\"",
+                ])
+                let method = input.pick(["tools/call", "tools/list", "initialize", "ping", "", "tools/call "])
+                let name = input.pick(WorkspaceTools.all.map(\.tool.name) + ["nope", ""])
+                let params = input.pick([
+                    #"{"name":"\#(name)","arguments":{"limit":3}}"#, #"{"name":"\#(name)"}"#,
+                    #"{"name":"\#(name)","arguments":[]}"#, #"{"name":7}"#, "[]", "null", #"{"arguments":{}}"#,
+                ])
+                var body = Array(
+                    #"{"jsonrpc":"\#(input.chance(0.8) ? "2.0" : "1.0")","id":\#(id),"method":"\#(method)","params":\#(params)}"#
+                        .utf8)
+                if input.chance(0.2) { body = input.mutated(body) }
+                let exchange = MCP.HTTPRequest(
+                    method: "POST",
+                    headers: [
+                        "content-type": "application/json", "accept": "application/json", "host": "127.0.0.1:8080",
+                    ],
+                    body: Data(body), path: "/mcp")
+                guard
+                    let response = await endpoint.answerDirectly(
+                        exchange, body: ByteBuffer(bytes: body), tools: tools, logger: TestDatabase.logger)
+                else {
+                    handedOn += 1
+                    continue
                 }
+                answered += 1
+                let bytes = response.bodyData ?? Data()
+                let answer = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any]
                 #expect(
-                    answered * 20 >= iterations && handedOn * 20 >= iterations,
-                    "\(answered) answered here, \(handedOn) handed on")
+                    answer?["jsonrpc"] as? String == "2.0" && (answer?["result"] != nil || answer?["error"] != nil),
+                    "#\(iteration) \(String(decoding: body, as: UTF8.self)) → \(String(decoding: bytes, as: UTF8.self))"
+                )
             }
+            #expect(
+                answered * 20 >= iterations && handedOn * 20 >= iterations,
+                "\(answered) answered here, \(handedOn) handed on")
         }
     }
 
