@@ -65,7 +65,8 @@ import Testing
         let running = Task { await load.run() }
         try await Task.sleep(for: .seconds(6))
         // six 1,000-row upserts at once, two on each server, so some are in flight on the one killed
-        let burst = Task { await load.pushOfferings(batches: 6, rows: 1000, key: keys[0]) }
+        let doomed = BalancedAPI(baseURL: cluster.servers.value[1].baseURL)
+        let burst = Task { await load.pushOfferings(batches: 6, rows: 1000, key: keys[0], firstTo: doomed) }
         try await Task.sleep(for: .milliseconds(150))
         await cluster.servers.value[1].kill9()
         let killedAt = Date()
@@ -418,18 +419,23 @@ private final class Load: Sendable {
         }
     }
 
-    /// `batches` upserts of `rows` new offerings each, all at once.
-    func pushOfferings(batches: Int, rows: Int, key: String) async {
+    /// `batches` upserts of `rows` new offerings each, all at once, sent first to `firstTo` (the server about to
+    /// be killed, so they are surely in flight there), then again through nginx until acknowledged.
+    func pushOfferings(batches: Int, rows: Int, key: String, firstTo: BalancedAPI) async {
         await withTaskGroup(of: Void.self) { group in
             for batch in 0..<batches {
-                group.addTask { await self.push((0..<rows).map { "w-burst\(batch)-\($0)" }, key: key) }
+                group.addTask {
+                    await self.push((0..<rows).map { "w-burst\(batch)-\($0)" }, key: key, firstTo: firstTo)
+                }
             }
         }
     }
 
-    private func push(_ skus: [String], key: String) async {
+    private func push(_ skus: [String], key: String, firstTo: BalancedAPI? = nil) async {
         let rows = skus.map { ["sku": $0, "name": "Offering \($0)", "price": "19.90", "stockQty": 3] }
-        guard let answer = await self.acknowledged(.POST, "/api/v1/products", key: key, json: ["products": rows])
+        guard
+            let answer = await self.acknowledged(
+                .POST, "/api/v1/products", key: key, json: ["products": rows], firstTo: firstTo)
         else { return }
         if [200, 207].contains(answer.status), !answer.body.contains(#""status":"failed""#) {
             self.results.withLock { $0.skus.formUnion(skus) }
@@ -441,15 +447,19 @@ private final class Load: Sendable {
     /// The request, sent again while the answer is nginx's 502 or 504 or our 503 (or no answer at all), for up
     /// to a minute; nil (and an unexpected result) if it never gets through.
     private func acknowledged(
-        _ method: HTTPMethod, _ path: String, key: String, json: Any? = nil, idempotencyKey: String? = nil
+        _ method: HTTPMethod, _ path: String, key: String, json: Any? = nil, idempotencyKey: String? = nil,
+        firstTo: BalancedAPI? = nil
     ) async -> BalancedAPI.Answer? {
         let deadline = ContinuousClock.now + .seconds(60)
+        var target = firstTo ?? self.api
         while ContinuousClock.now < deadline {
-            if let answer = try? await self.api.send(
+            defer { target = self.api }
+            if let answer = try? await target.send(
                 method, path, key: key, json: json, idempotencyKey: idempotencyKey),
                 ![502, 503, 504].contains(answer.status)
             {
-                self.results.withLock { $0.upstreams.append(answer.upstream) }
+                // (a burst request the doomed server answered directly names no upstream)
+                if !answer.upstream.isEmpty { self.results.withLock { $0.upstreams.append(answer.upstream) } }
                 return answer
             }
             self.results.withLock { $0.retried += 1 }
