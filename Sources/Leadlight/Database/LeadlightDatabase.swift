@@ -101,8 +101,9 @@ package struct LeadlightDatabase: Sendable {
             let sql = PooledSQLDatabase(
                 lender: ObservedLender(lender: lender, use: reads), logger: logger, eventLoop: eventLoop,
                 dialect: SQLiteDialect())
-            // most of each checkpoint runs on a reader, beside the writer (SQLite's own threshold is 1,000 pages)
-            writer.checkpoint(early: 500, late: 1000) {
+            // most of each checkpoint runs on a reader, beside the writer (SQLite's own threshold is 1,000 pages);
+            // the log stays under about 17 MB (4,000 pages of 4 KB) however long the writes go on
+            writer.checkpoint(early: 500, late: 1000, ceiling: 4000) {
                 do {
                     _ = try await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").all()
                 } catch {

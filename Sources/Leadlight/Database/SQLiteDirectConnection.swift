@@ -92,19 +92,24 @@ final class SQLiteDirectConnection: Sendable {
     /// write-ahead log at 1,000 pages, copying them all into the file while every writer waits. Here `early`
     /// is called, off this connection, once the log holds `early` pages, so a reader copies most of it beside the
     /// writer; the writer still checkpoints at `late` pages itself, which copies only what is left, and lets the
-    /// log start again from its beginning (a checkpoint beside a busy writer never catches up with it).
-    func checkpoint(early: Int, late: Int, with checkpoint: @escaping @Sendable () async -> Void) {
+    /// log start again from its beginning (a checkpoint beside a busy writer never catches up with it). SQLite runs
+    /// one checkpoint at a time, so while the one beside the writer runs the writer's own is skipped, unless the log
+    /// has reached `ceiling` pages: then the writer waits for it (a slow disk on a busy machine would otherwise let
+    /// the log grow as long as the writes go on).
+    func checkpoint(
+        early: Int, late: Int, ceiling: Int, with checkpoint: @escaping @Sendable () async -> Void
+    ) {
         self.state.withLock { state in
             guard let handle = state.handle else { return }
-            let watcher = WALWatcher(early: early, late: late, checkpoint: checkpoint)
+            let watcher = WALWatcher(early: early, late: late, ceiling: ceiling, checkpoint: checkpoint)
             state.walWatcher = watcher
             sqlite_nio_sqlite3_wal_hook(
                 handle,
                 { context, handle, _, frames in
-                    guard let context else { return SQLITE_OK }
+                    guard let context, let handle else { return SQLITE_OK }
                     let watcher = Unmanaged<WALWatcher>.fromOpaque(context).takeUnretainedValue()
                     if frames >= watcher.late {  // as SQLite's own hook does, on this connection, in the commit
-                        sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                        watcher.checkpointInTheCommit(handle, frames: frames)
                     } else {
                         watcher.logged(frames)
                     }
@@ -194,17 +199,36 @@ final class SQLiteDirectConnection: Sendable {
 }
 
 /// Starts a checkpoint beside the writer when a commit leaves the write-ahead log at `early` pages or longer,
-/// unless one runs.
+/// unless one runs; runs the writer's own at `late` pages, waiting for the one beside it at `ceiling` pages.
 final class WALWatcher: Sendable {
     let early: Int32
     let late: Int32
+    let ceiling: Int32
     private let checkpoint: @Sendable () async -> Void
     private let running = Atomic<Bool>(false)
 
-    init(early: Int, late: Int, checkpoint: @escaping @Sendable () async -> Void) {
-        self.early = Int32(early)
-        self.late = Int32(late)
+    /// How long the writer waits at the ceiling for a checkpoint beside it; past that (a checkpoint held by another
+    /// process, say) it goes on writing rather than stop.
+    private static let longestWait: Duration = .seconds(10)
+
+    init(early: Int, late: Int, ceiling: Int, checkpoint: @escaping @Sendable () async -> Void) {
+        self.early = Int32(clamping: early)
+        self.late = Int32(clamping: late)
+        self.ceiling = Int32(clamping: max(ceiling, late))
         self.checkpoint = checkpoint
+    }
+
+    /// The writer's checkpoint, on the writer's own thread inside the commit that left `frames` pages in the log.
+    /// `SQLITE_BUSY` means another checkpoint holds SQLite's checkpoint lock (SQLite does not wait for it, busy
+    /// handler or not); at the ceiling the writer tries again every millisecond until it gets the lock.
+    func checkpointInTheCommit(_ handle: OpaquePointer, frames: Int32) {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: Self.longestWait)
+        while sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_BUSY,
+            frames >= self.ceiling, clock.now < deadline
+        {
+            usleep(1_000)
+        }
     }
 
     func logged(_ frames: Int32) {
