@@ -38,6 +38,12 @@ package struct OfferingRow: Decodable, Sendable {
         self.init(reading: &reader)
     }
 
+    /// The same row from a line of a file (`CSVRowReader`).
+    init(csv reader: CSVRowReader) {
+        var reader = reader
+        self.init(reading: &reader)
+    }
+
     private init(reading reader: inout some LenientObjectReader) {
         for field in reader.fields {
             switch field {

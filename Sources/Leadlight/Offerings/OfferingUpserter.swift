@@ -36,7 +36,11 @@ package struct OfferingUpserter: Sendable {
         package var count: Int
     }
 
-    package func upsert(_ rows: [OfferingRow], in workspace: Workspace) async throws -> [RowResult] {
+    /// A dry run does everything but commit: the results are what a real run would answer now, and nothing of
+    /// it is kept (its transaction is rolled back).
+    package func upsert(_ rows: [OfferingRow], in workspace: Workspace, dryRun: Bool = false) async throws
+        -> [RowResult]
+    {
         guard rows.count <= Self.maxRows else { throw TooManyRows(count: rows.count) }
         var results = rows.enumerated().map { index, row in
             RowResult(index: index, status: .failed, sku: row.reportedSKU, externalID: row.reportedExternalID)
@@ -51,7 +55,10 @@ package struct OfferingUpserter: Sendable {
         while true {
             attempt += 1
             do {
-                return try await self.write(changes, results: results, in: workspace, lookUpEveryKey: attempt > 1)
+                return try await self.write(
+                    changes, results: results, in: workspace, lookUpEveryKey: attempt > 1, dryRun: dryRun)
+            } catch let checked as DryRunChecked {
+                return checked.results
             } catch  where attempt < 3 && UniqueViolation.matches(error) {
                 continue
             }
@@ -110,7 +117,8 @@ package struct OfferingUpserter: Sendable {
         _ changes: [Int: OfferingChanges],
         results: [RowResult],
         in workspace: Workspace,
-        lookUpEveryKey: Bool
+        lookUpEveryKey: Bool,
+        dryRun: Bool
     ) async throws -> [RowResult] {
         let now = self.clock.now
         let skus = changes.values.compactMap { $0.sku.value }
@@ -199,7 +207,13 @@ package struct OfferingUpserter: Sendable {
             try await store.update(updated, keysUnchanged: true)
             try await store.update(rekeyed)
             try await store.recordFingerprints(of: refingerprinted)
+            if dryRun { throw DryRunChecked(results: results) }
             return results
         }
+    }
+
+    /// Ends a dry run's transaction (rolling it back) with what it found.
+    private struct DryRunChecked: Error {
+        var results: [RowResult]
     }
 }

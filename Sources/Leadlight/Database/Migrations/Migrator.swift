@@ -32,6 +32,7 @@ package struct Migrator: Sendable {
         CountRecords(),
         IndexRecordsInUseOnPostgreSQL(),
         IndexEventsInOrder(),
+        CreateImports(),
     ]
 
     let database: LeadlightDatabase

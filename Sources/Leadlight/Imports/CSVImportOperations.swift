@@ -1,0 +1,317 @@
+import Foundation
+import NIOCore
+
+/// A CSV file brought into a workspace, the same for every door (the API, the dashboard, the command line). The file
+/// is read as it arrives and never held whole: its rows are checked and written in chunks of up to 1,000, each in its
+/// own transaction through the very upsert behind `POST /api/v1/products`, so re-importing a file changes nothing
+/// and a chunk that fails takes no other with it. The import is recorded when it starts and after every chunk: one
+/// cut short (the upload stopped, the database failed) says which lines were written and how far it read.
+package struct CSVImportOperations: Sendable {
+    let database: LeadlightDatabase
+    let clock: WallClock
+
+    package init(database: LeadlightDatabase, clock: WallClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Rows written in one transaction.
+    package static let chunkRows = 1000
+    /// A chunk is written early once its rows hold this many bytes, so a file of long rows stays small in memory.
+    static let chunkBytes = 4 << 20
+    /// The most failed lines an answer lists; the import's error file holds every one.
+    package static let reportedFailures = 1000
+
+    /// What to import and how.
+    package struct Request: Sendable {
+        package var kind: ImportKind
+        package var origin: ImportRecord.Origin
+        /// The API key's name, the owner's email, or the command line.
+        package var startedBy: String
+        package var fileName: String?
+        /// Only check every row: nothing is written.
+        package var dryRun = false
+        /// `,` `;` or tab; nil finds it from the header row.
+        package var delimiter: UInt8?
+        /// Header → field (or "" to leave the column out), over the match by name (`ImportColumns`).
+        package var chosenColumns: [String: String] = [:]
+
+        package init(kind: ImportKind, origin: ImportRecord.Origin, startedBy: String, fileName: String? = nil) {
+            self.kind = kind
+            self.origin = origin
+            self.startedBy = startedBy
+            self.fileName = fileName
+        }
+    }
+
+    /// What became of an import: its record (counts, lines written), how its columns were matched, and its failed
+    /// lines (the first `reportedFailures`; `failuresLeftOut` more are in the error file).
+    package struct Report: Sendable {
+        package var record: ImportRecord
+        package var columns: ImportColumns?
+        package var failures: [ImportFailure] = []
+        package var failuresLeftOut = 0
+    }
+
+    /// Nothing could be imported: the file is empty, or its header row names no field. Recorded as refused.
+    package struct Refused: Error, Sendable, CustomStringConvertible {
+        package var record: ImportRecord
+        package var description: String { self.record.message ?? "the file could not be imported" }
+    }
+
+    /// Imports the file `body` yields, calling `progress` after each chunk. Throws `Refused` for a file with no
+    /// usable header row, and whatever stopped it part way (the body's error, the database's) once the import's
+    /// record says so.
+    package func run<Body: AsyncSequence>(
+        _ body: Body, _ request: Request, in workspace: Workspace,
+        progress: @Sendable (ImportRecord) -> Void = { _ in }
+    ) async throws -> Report where Body.Element == ByteBuffer {
+        var run = CSVImportRun(request: request, workspace: workspace, operations: self)
+        try await ImportStore(database: self.database.sql).insert(run.report.record)
+        var records: [CSVParser.Record] = []
+        var chunks = body.makeAsyncIterator()
+        while true {
+            let chunk: ByteBuffer?
+            do {
+                chunk = try await chunks.next()
+            } catch {
+                await run.stop(because: error, cutOff: true)
+                throw error
+            }
+            do {
+                if let chunk {
+                    run.report.record.bytesRead += chunk.readableBytes
+                    run.parser.read(chunk.readableBytesView, into: &records)
+                } else {
+                    run.parser.finish(into: &records)
+                }
+                try await run.take(&records, progress: progress)
+                if chunk == nil {
+                    try await run.finish()
+                    break
+                }
+            } catch {
+                await run.stop(because: error, cutOff: false)
+                throw error
+            }
+        }
+        return run.report
+    }
+}
+
+/// One import under way: the parser's place in the file, the rows waiting for their chunk, the keys seen.
+private struct CSVImportRun {
+    let request: CSVImportOperations.Request
+    let workspace: Workspace
+    let operations: CSVImportOperations
+    var parser: CSVParser
+    var report: CSVImportOperations.Report
+    private var pending: [CSVParser.Record] = []
+    private var pendingBytes = 0
+    /// Each offering key seen (a hash of it) and the line it was first on: a later row with it fails, as a later
+    /// row of a bulk upsert with a key seen earlier does. A hash, so a million rows take megabytes, not more.
+    private var seenKeys: [Int: Int] = [:]
+    /// The line before the next chunk's first.
+    private var linesHandled = 1
+
+    init(request: CSVImportOperations.Request, workspace: Workspace, operations: CSVImportOperations) {
+        self.request = request
+        self.workspace = workspace
+        self.operations = operations
+        self.parser = CSVParser(delimiter: request.delimiter)
+        self.report = CSVImportOperations.Report(
+            record: ImportRecord(
+                id: .generate(), workspaceID: workspace.id, kind: request.kind, origin: request.origin,
+                startedBy: request.startedBy, fileName: request.fileName, dryRun: request.dryRun, status: .running,
+                message: nil, headers: [], startedAt: operations.clock.now, finishedAt: nil, bytesRead: 0,
+                linesRead: 0, writtenLines: [], summary: ImportSummary()))
+    }
+
+    /// Takes the records read so far: the first is the header row, the others wait for their chunk.
+    mutating func take(_ records: inout [CSVParser.Record], progress: @Sendable (ImportRecord) -> Void) async throws {
+        for record in records {
+            self.report.record.linesRead = record.lastLine
+            guard self.report.columns != nil else {
+                try await self.readHeader(record)
+                continue
+            }
+            self.pending.append(record)
+            self.pendingBytes += record.fields.reduce(0) { $0 + $1.utf8.count }
+            if self.pending.count >= CSVImportOperations.chunkRows
+                || self.pendingBytes >= CSVImportOperations.chunkBytes
+            {
+                try await self.writeChunk()
+                progress(self.report.record)
+            }
+        }
+        records.removeAll(keepingCapacity: true)
+    }
+
+    /// Every line read: the last chunk written and the record completed. A file without a header row is refused.
+    mutating func finish() async throws {
+        guard self.report.columns != nil else { throw self.refusal("The file is empty: it has no header row.") }
+        try await self.writeChunk()
+        self.report.record.status = .completed
+        self.report.record.finishedAt = self.operations.clock.now
+        try await self.save(adding: [])
+    }
+
+    /// Records why the import stopped. `cutOff`: the file stopped coming, so the rows read whole are still written.
+    mutating func stop(because error: any Error, cutOff: Bool) async {
+        if let refused = error as? CSVImportOperations.Refused {
+            self.report.record = refused.record
+            try? await self.save(adding: [])
+            return
+        }
+        var message: String
+        if cutOff {
+            message =
+                "The file stopped arriving after \(self.report.record.bytesRead) bytes, on line "
+                + "\(self.report.record.linesRead + 1) (\(error)); the rows read whole before it were imported."
+            if self.report.columns != nil, (try? await self.writeChunk()) == nil {
+                message += " Writing them failed too."
+            }
+        } else {
+            message =
+                "The import stopped: \(error). The lines listed as written stay written; import the file again "
+                + "to bring in the rest (rows already in are found unchanged)."
+        }
+        self.report.record.status = .interrupted
+        self.report.record.message = message
+        self.report.record.finishedAt = self.operations.clock.now
+        try? await self.save(adding: [])
+    }
+
+    private mutating func readHeader(_ record: CSVParser.Record) async throws {
+        self.report.record.headers = record.fields
+        if let problem = record.problem {
+            throw self.refusal("The header row (line \(record.line)) cannot be read: \(problem).")
+        }
+        do {
+            self.report.columns = try ImportColumns(
+                headers: record.fields, kind: self.request.kind, chosen: self.request.chosenColumns)
+        } catch let unusable as ImportColumns.Unusable {
+            throw self.refusal("The header row (line \(record.line)) cannot be used: \(unusable).")
+        }
+        self.linesHandled = record.lastLine
+        try await self.save(adding: [])
+    }
+
+    /// Checks and writes the rows waiting, in one transaction, and records the chunk.
+    private mutating func writeChunk() async throws {
+        guard let columns = self.report.columns, let last = self.pending.last else { return }
+        var failures: [ImportFailure] = []
+        var rows: [OfferingRow] = []
+        var lines: [CSVParser.Record] = []
+        for record in self.pending {
+            if let errors = self.problems(of: record, columns: columns) {
+                failures.append(ImportFailure(line: record.line, cells: record.fields, errors: errors))
+                continue
+            }
+            rows.append(OfferingRow(csv: CSVRowReader(record.fields, columns: columns)))
+            lines.append(record)
+        }
+        // a key seen on an earlier line fails this one, as an earlier row's does in a bulk upsert
+        var fresh: [OfferingRow] = []
+        var freshLines: [CSVParser.Record] = []
+        for (row, record) in zip(rows, lines) {
+            if let (field, key) = Self.key(of: row) {
+                var hasher = Hasher()
+                hasher.combine(field)
+                hasher.combine(key)
+                let hash = hasher.finalize()
+                if let first = self.seenKeys[hash] {
+                    failures.append(
+                        ImportFailure(
+                            line: record.line, cells: record.fields,
+                            errors: [
+                                FieldError(field: field, message: "appears earlier in this file, on line \(first)")
+                            ]
+                        ))
+                    continue
+                }
+                self.seenKeys[hash] = record.line
+            }
+            fresh.append(row)
+            freshLines.append(record)
+        }
+        var summary = self.report.record.summary
+        summary.total += self.pending.count
+        if !fresh.isEmpty {
+            let upserter = OfferingUpserter(database: self.operations.database, clock: self.operations.clock)
+            let results = try await upserter.upsert(fresh, in: self.workspace, dryRun: self.request.dryRun)
+            for result in results {
+                switch result.status {
+                case .created: summary.created += 1
+                case .updated: summary.updated += 1
+                case .unchanged: summary.unchanged += 1
+                case .failed:
+                    let record = freshLines[result.index]
+                    failures.append(ImportFailure(line: record.line, cells: record.fields, errors: result.errors))
+                }
+            }
+        }
+        failures.sort { $0.line < $1.line }
+        summary.failed += failures.count
+        self.report.record.summary = summary
+        if !self.request.dryRun {
+            let written = (self.linesHandled + 1)...last.lastLine
+            if let previous = self.report.record.writtenLines.last, previous.upperBound + 1 >= written.lowerBound {
+                self.report.record.writtenLines[self.report.record.writtenLines.count - 1] =
+                    previous.lowerBound...written.upperBound
+            } else {
+                self.report.record.writtenLines.append(written)
+            }
+        }
+        self.linesHandled = last.lastLine
+        let room = max(0, CSVImportOperations.reportedFailures - self.report.failures.count)
+        self.report.failures += failures.prefix(room)
+        self.report.failuresLeftOut += max(0, failures.count - room)
+        self.pending.removeAll(keepingCapacity: true)
+        self.pendingBytes = 0
+        try await self.save(adding: failures)
+    }
+
+    /// What keeps a record from being a row at all: what the parser found, or a count of fields unlike the header's.
+    private func problems(of record: CSVParser.Record, columns: ImportColumns) -> [FieldError]? {
+        if let problem = record.problem {
+            var field = "row"
+            if let column = problem.column, column <= columns.fields.count {
+                field = columns.fields[column - 1] ?? "column \(column)"
+            }
+            return [FieldError(field: field, message: problem.description)]
+        }
+        guard record.fields.count == columns.headers.count else {
+            return [
+                FieldError(
+                    field: "row",
+                    message:
+                        "has \(record.fields.count) \(record.fields.count == 1 ? "field" : "fields"); the header row has "
+                        + "\(columns.headers.count)")
+            ]
+        }
+        return nil
+    }
+
+    /// The key a row is matched by: its sku, else its externalId.
+    private static func key(of row: OfferingRow) -> (field: String, key: String)? {
+        if let sku = row.reportedSKU, !sku.isEmpty { return ("sku", sku) }
+        if let externalID = row.reportedExternalID, !externalID.isEmpty { return ("externalId", externalID) }
+        return nil
+    }
+
+    private func refusal(_ message: String) -> CSVImportOperations.Refused {
+        var record = self.report.record
+        record.status = .refused
+        record.message = message
+        record.finishedAt = self.operations.clock.now
+        return CSVImportOperations.Refused(record: record)
+    }
+
+    private func save(adding failures: [ImportFailure]) async throws {
+        let record = self.report.record
+        try await self.operations.database.transaction { tx in
+            try await ImportStore(database: tx).update(record, adding: failures)
+        }
+    }
+}
