@@ -69,7 +69,9 @@ func buildRouter(
     }
     router.add(middleware: AccessLogMiddleware(level: configuration.accessLog ? .info : .debug))
     router.add(middleware: APIErrorMiddleware())
-    router.add(middleware: RequestBodyLimitMiddleware(maxBytes: configuration.maxRequestBodyBytes))
+    router.add(
+        middleware: RequestBodyLimitMiddleware(
+            maxBytes: configuration.maxRequestBodyBytes, maxImportBytes: configuration.maxImportBytes))
 
     let health = HealthController(database: database)
     router.get("healthz", use: health.live)
@@ -88,6 +90,9 @@ func buildRouter(
     api.addRoutes(APIKeysController(database: database, clock: clock).routes, atPath: "api-keys")
     api.addRoutes(MeController(database: database, clock: clock).routes, atPath: "me")
     api.addRoutes(EventsController(database: database).routes, atPath: "events")
+    let imports = ImportsController(operations: CSVImportOperations(database: database, clock: clock))
+    api.post("products/import", use: imports.importOfferings)
+    api.addRoutes(imports.routes, atPath: "imports")
     api.addRoutes(OfferingsController(database: database, clock: clock, lists: lists).routes, atPath: "products")
     api.addRoutes(LeadsController(database: database, clock: clock, lists: lists).routes, atPath: "leads")
     api.addRoutes(ClientsController(database: database, clock: clock, lists: lists).routes, atPath: "clients")

@@ -10,6 +10,9 @@ package struct LeadlightConfiguration: Sendable {
     package var rateLimitPerMinute = 100
     /// Largest request body accepted; larger ones answer 413 before they are read.
     package var maxRequestBodyBytes = 10 * 1024 * 1024
+    /// The largest file an import takes (`LEADLIGHT_MAX_IMPORT_BYTES`): imports stream, so this bounds time and
+    /// disk, not memory.
+    package var maxImportBytes = 1 << 30
     /// bcrypt cost for dashboard passwords.
     package var passwordHashCost: UInt8 = 12
     /// The proxies in front (nginx, a load balancer) whose `X-Forwarded-For` names the visitor; none unless set.
@@ -58,6 +61,9 @@ package struct LeadlightConfiguration: Sendable {
         }
         if let bytes = environment["LEADLIGHT_MAX_BODY_BYTES"] {
             self.maxRequestBodyBytes = try Self.integer(bytes, name: "LEADLIGHT_MAX_BODY_BYTES", in: 1024...1 << 30)
+        }
+        if let bytes = environment["LEADLIGHT_MAX_IMPORT_BYTES"] {
+            self.maxImportBytes = try Self.integer(bytes, name: "LEADLIGHT_MAX_IMPORT_BYTES", in: 1024...1 << 40)
         }
         if let cost = environment["LEADLIGHT_BCRYPT_COST"] {
             self.passwordHashCost = UInt8(try Self.integer(cost, name: "LEADLIGHT_BCRYPT_COST", in: 4...31))

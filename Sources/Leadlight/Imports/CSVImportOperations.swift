@@ -150,7 +150,9 @@ private struct CSVImportRun {
     /// Every line read: the last chunk written and the record completed. A file without a header row is refused.
     mutating func finish() async throws {
         guard self.report.columns != nil else { throw self.refusal("The file is empty: it has no header row.") }
-        try await self.writeChunk()
+        // blank lines at the end are read too
+        self.report.record.linesRead = max(self.report.record.linesRead, self.parser.lastLine)
+        try await self.writeChunk(through: self.report.record.linesRead)
         self.report.record.status = .completed
         self.report.record.finishedAt = self.operations.clock.now
         try await self.save(adding: [])
@@ -198,8 +200,10 @@ private struct CSVImportRun {
     }
 
     /// Checks and writes the rows waiting, in one transaction, and records the chunk.
-    private mutating func writeChunk() async throws {
+    /// `through`: the last line the chunk covers, when lines past its last row were read (blank ones).
+    private mutating func writeChunk(through lastLine: Int? = nil) async throws {
         guard let columns = self.report.columns, let last = self.pending.last else { return }
+        let chunkEnd = max(last.lastLine, lastLine ?? 0)
         var failures: [ImportFailure] = []
         var rows: [OfferingRow] = []
         var lines: [CSVParser.Record] = []
@@ -255,7 +259,7 @@ private struct CSVImportRun {
         summary.failed += failures.count
         self.report.record.summary = summary
         if !self.request.dryRun {
-            let written = (self.linesHandled + 1)...last.lastLine
+            let written = (self.linesHandled + 1)...chunkEnd
             if let previous = self.report.record.writtenLines.last, previous.upperBound + 1 >= written.lowerBound {
                 self.report.record.writtenLines[self.report.record.writtenLines.count - 1] =
                     previous.lowerBound...written.upperBound
@@ -263,7 +267,7 @@ private struct CSVImportRun {
                 self.report.record.writtenLines.append(written)
             }
         }
-        self.linesHandled = last.lastLine
+        self.linesHandled = chunkEnd
         let room = max(0, CSVImportOperations.reportedFailures - self.report.failures.count)
         self.report.failures += failures.prefix(room)
         self.report.failuresLeftOut += max(0, failures.count - room)

@@ -101,6 +101,11 @@ package struct CSVParser: Sendable {
         self.limits = limits
     }
 
+    /// The last line read so far (a line break ends a line; the next one starts only with a byte on it).
+    package var lastLine: Int {
+        self.previous == Self.lf || self.previous == Self.cr ? self.line - 1 : self.line
+    }
+
     /// Reads `bytes`, appending each record they complete to `records`.
     package mutating func read(_ bytes: some Collection<UInt8>, into records: inout [Record]) {
         guard self.started else {
@@ -119,7 +124,7 @@ package struct CSVParser: Sendable {
         if !self.started { self.start(into: &records) }
         switch self.state {
         case .quoted:
-            let lastLine = self.previous == Self.lf || self.previous == Self.cr ? self.line - 1 : self.line
+            let lastLine = self.lastLine
             self.record.problem = .unterminatedQuote(column: self.quotedColumn, lastLine: lastLine)
             self.endField()
             self.endRecord(into: &records)

@@ -33,6 +33,8 @@ struct TransferredTable: Sendable {
         TransferredTable(name: "public_files", order: "kind"),
         TransferredTable(name: "email_import_addresses", order: "workspace_id"),
         TransferredTable(name: "inbound_emails"),
+        TransferredTable(name: "imports"),
+        TransferredTable(name: "import_failures", order: "import_id, line"),
         // Events before endpoints: on SQLite an event's insert queues deliveries to the endpoints there already.
         TransferredTable(name: "events", order: "seq", skipped: ["seq"]),
         TransferredTable(

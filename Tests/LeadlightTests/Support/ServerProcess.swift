@@ -45,12 +45,20 @@ struct ServerProcess: Sendable {
     func request(
         _ method: HTTPMethod, _ path: String, key: String, json: Data? = nil, timeout: TimeAmount = .seconds(30)
     ) async throws -> (status: UInt, body: String) {
+        try await self.request(method, path, key: key, body: json, contentType: "application/json", timeout: timeout)
+    }
+
+    /// A request with a body of any type (`text/csv` for an import, say).
+    func request(
+        _ method: HTTPMethod, _ path: String, key: String, body: Data?, contentType: String,
+        timeout: TimeAmount = .seconds(30)
+    ) async throws -> (status: UInt, body: String) {
         var request = HTTPClientRequest(url: "\(self.baseURL)\(path)")
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: json))
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(data: body))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         return (response.status.code, String(buffer: try await response.body.collect(upTo: 16 << 20)))

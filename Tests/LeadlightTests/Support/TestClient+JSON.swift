@@ -46,8 +46,9 @@ extension TestClientProtocol {
     }
 }
 
-extension TestResponse {
-    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+extension JSONDecoder {
+    /// A decoder for the API's answers: dates as ISO 8601 with milliseconds.
+    static var leadlight: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
@@ -56,7 +57,13 @@ extension TestResponse {
             }
             return date
         }
-        return try decoder.decode(T.self, from: Data(buffer: self.body))
+        return decoder
+    }
+}
+
+extension TestResponse {
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder.leadlight.decode(T.self, from: Data(buffer: self.body))
     }
 
     /// The error body every failure shares.

@@ -41,30 +41,33 @@ enum WriteFirstHTTPClient {
         }
     }
 
+    /// Sends `head` and `body` (a body shorter than its `Content-Length`, say) and closes the connection without
+    /// reading: a client that gives up half way.
+    static func hangUp(port: Int, head: [String], body: [UInt8]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                continuation.resume(
+                    with: Result {
+                        let descriptor = try Self.connect(port: port, timeout: .seconds(10))
+                        defer { close(descriptor) }
+                        let request = Array((head.joined(separator: "\r\n") + "\r\n\r\n").utf8) + body
+                        guard Self.send(request, on: descriptor) == request.count else {
+                            throw Failure(description: "send: \(errno)")
+                        }
+                    })
+            }
+            thread.start()
+        }
+    }
+
     private static func blockingExchange(port: Int, head: [String], body: [UInt8], timeout: Duration) throws
         -> Exchange
     {
         let started = ContinuousClock.now
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }
+        let descriptor = try Self.connect(port: port, timeout: timeout)
         defer { close(descriptor) }
-        var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-
-        let connected = LoopbackAddress.with(port: port) { connect(descriptor, $0, $1) }
-        guard connected == 0 else { throw Failure(description: "connect: \(errno)") }
-
         let request = Array((head.joined(separator: "\r\n") + "\r\n\r\n").utf8) + body
-        var sent = 0
-        while sent < request.count {
-            let written = request[sent...].withUnsafeBytes {
-                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-            }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { break }  // timed out, or the server closed (EPIPE is not raised: MSG_NOSIGNAL)
-            sent += written
-        }
+        let sent = Self.send(request, on: descriptor)
 
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
@@ -77,5 +80,34 @@ enum WriteFirstHTTPClient {
         return Exchange(
             response: String(decoding: received, as: UTF8.self), wroteWholeRequest: sent == request.count,
             elapsed: ContinuousClock.now - started)
+    }
+
+    /// A blocking socket connected to 127.0.0.1:`port`, sends and receives timing out after `timeout`.
+    private static func connect(port: Int, timeout: Duration) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }
+        var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        let connected = LoopbackAddress.with(port: port) { Glibc.connect(descriptor, $0, $1) }
+        guard connected == 0 else {
+            close(descriptor)
+            throw Failure(description: "connect: \(errno)")
+        }
+        return descriptor
+    }
+
+    /// Writes `bytes` until done, timed out, or the server closed; how many were written.
+    private static func send(_ bytes: [UInt8], on descriptor: Int32) -> Int {
+        var sent = 0
+        while sent < bytes.count {
+            let written = bytes[sent...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { break }  // timed out, or the server closed (EPIPE is not raised: MSG_NOSIGNAL)
+            sent += written
+        }
+        return sent
     }
 }

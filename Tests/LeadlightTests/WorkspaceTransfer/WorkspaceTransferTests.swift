@@ -22,6 +22,7 @@ import Testing
         let expected: Set<Substring> = [
             "workspaces", "users", "api_keys", "offerings", "clients", "leads", "listings", "showings", "notes",
             "public_files", "events", "event_subjects", "webhook_endpoints", "webhook_deliveries", "webhook_attempts",
+            "imports", "import_failures",
         ]
         #expect(tables.isSuperset(of: expected), "missing: \(expected.subtracting(tables))")
 
@@ -136,6 +137,10 @@ import Testing
             _ = try await send(.POST, "/api/v1/webhooks", #"{"url":"\#(receiver.url)","events":["*"]}"#)
             _ = try await send(.POST, "/api/v1/api-keys", #"{"name":"Second"}"#)
             _ = try await send(.POST, "/api/v1/products", #"{"name":"Staging","sku":"STG-1","price":"120.50"}"#)
+            let imported = try await server.request(
+                .POST, "/api/v1/products/import?fileName=catalog.csv", key: key,
+                body: Data("sku,name,price\nCSV-1,Chair,40\nCSV-2,Broken,forty\n".utf8), contentType: "text/csv")
+            #expect(imported.status == 207, "\(imported.body)")
             let first = try id(
                 try await send(.POST, "/api/v1/leads", #"{"name":"Ann","email":"ann@example.com"}"#), "leadId")
             _ = try await send(.POST, "/api/v1/leads", #"{"name":"Bo","phone":"+15550100"}"#)

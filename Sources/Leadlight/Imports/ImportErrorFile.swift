@@ -1,0 +1,36 @@
+/// The error file of an import, as CSV: the file's own columns as read, then the line and the reasons, one row per
+/// failed line. Fields are quoted as RFC 4180 says, and a field a spreadsheet would run as a formula (`=`, `+`,
+/// `-`, `@` first) is prefixed with `'`.
+enum ImportErrorFile {
+    static func header(_ headers: [String]) -> String {
+        Self.row(headers + ["line", "errors"])
+    }
+
+    /// A failure's cells (padded or cut to the header's count, so the columns line up), its line and reasons.
+    static func line(_ failure: ImportFailure, columns: Int) -> String {
+        var cells = Array(failure.cells.prefix(columns))
+        cells += Array(repeating: "", count: max(0, columns - cells.count))
+        let reasons = failure.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        return Self.row(cells + [String(failure.line), reasons])
+    }
+
+    static func row(_ fields: [String]) -> String {
+        fields.map(Self.field).joined(separator: ",") + "\r\n"
+    }
+
+    static func field(_ text: String) -> String {
+        var text = text
+        if let first = text.unicodeScalars.first, "=+-@".unicodeScalars.contains(first), Double(text) == nil {
+            text = "'" + text
+        }
+        guard text.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A file name safe in a `Content-Disposition` header: printable ASCII without quotes or backslashes.
+    static func safeFileName(_ name: String) -> String {
+        String(
+            name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" }
+        )
+    }
+}
