@@ -92,6 +92,8 @@ func buildRouter(
     api.addRoutes(EventsController(database: database).routes, atPath: "events")
     let imports = ImportsController(operations: CSVImportOperations(database: database, clock: clock))
     api.post("products/import", use: imports.importOfferings)
+    api.post("leads/import", use: imports.importLeads)
+    api.post("clients/import", use: imports.importClients)
     api.addRoutes(imports.routes, atPath: "imports")
     api.addRoutes(OfferingsController(database: database, clock: clock, lists: lists).routes, atPath: "products")
     api.addRoutes(LeadsController(database: database, clock: clock, lists: lists).routes, atPath: "leads")

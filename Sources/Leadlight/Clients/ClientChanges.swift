@@ -14,42 +14,61 @@ package struct ClientChanges: Decodable, Sendable {
         var errors = FieldErrorCollector()
         for field in reader.fields {
             switch field {
-            case "name":
-                switch reader.string(field) {
-                case .absent: break
-                case .null: errors.add("name", "must not be null")
-                case .value(let text):
-                    self.name = errors.check {
-                        try TextRules.required(text, field: "name", maxLength: LeadChanges.maxNameLength)
-                    }
-                }
-            case "email":
-                switch reader.string(field) {
-                case .absent: break
-                case .null: errors.add("email", "must not be null")
-                case .value(let text): self.email = errors.check { try TextRules.email(text) }
-                }
-            case "phone":
-                self.phone = reader.string(field).map { text in errors.check { try PhoneNumber(validating: text) } }
-                    .flattened()
-            case "notes":
-                self.notes = reader.string(field).map { text in
-                    errors.check { try TextRules.optional(text, field: "notes", maxLength: LeadChanges.maxNotesLength) }
-                }.flattened()
-            case "buyingStage":
-                switch reader.string(field) {
-                case .absent: break
-                case .null: errors.add("buyingStage", "must be one of \(BuyingStage.spellings), not null")
-                case .value(let text):
-                    self.buyingStage = BuyingStage(lenient: text)
-                    if self.buyingStage == nil { errors.add("buyingStage", "must be one of \(BuyingStage.spellings)") }
-                }
             case "id", "createdAt", "updatedAt", "archivedAt", "stageChangedAt": continue  // read-only
+            case _ where Self.fieldNames.contains(field): self.read(field, reader.string(field), &errors)
             default: reader.unknown(field, of: "a client")
             }
         }
         for error in reader.errors { errors.add(error.field, error.message) }
         self.errors = errors
+    }
+
+    /// The fields as texts (a line of a contact list), each read exactly as the same string in an API body is.
+    /// Names that are not a client's field are ignored.
+    init(texts: [(field: String, text: String)]) {
+        var errors = FieldErrorCollector()
+        for (field, text) in texts where Self.fieldNames.contains(field) {
+            self.read(field, .value(text), &errors)
+        }
+        self.errors = errors
+    }
+
+    private static let fieldNames: Set = ["name", "email", "phone", "notes", "buyingStage"]
+
+    /// Reads one field of `fieldNames` as sent, noting what is wrong with it in `errors`.
+    private mutating func read(_ field: String, _ sent: SentValue<String>, _ errors: inout FieldErrorCollector) {
+        switch field {
+        case "name":
+            switch sent {
+            case .absent: break
+            case .null: errors.add("name", "must not be null")
+            case .value(let text):
+                self.name = errors.check {
+                    try TextRules.required(text, field: "name", maxLength: LeadChanges.maxNameLength)
+                }
+            }
+        case "email":
+            switch sent {
+            case .absent: break
+            case .null: errors.add("email", "must not be null")
+            case .value(let text): self.email = errors.check { try TextRules.email(text) }
+            }
+        case "phone":
+            self.phone = sent.map { text in errors.check { try PhoneNumber(validating: text) } }.flattened()
+        case "notes":
+            self.notes = sent.map { text in
+                errors.check { try TextRules.optional(text, field: "notes", maxLength: LeadChanges.maxNotesLength) }
+            }.flattened()
+        case "buyingStage":
+            switch sent {
+            case .absent: break
+            case .null: errors.add("buyingStage", "must be one of \(BuyingStage.spellings), not null")
+            case .value(let text):
+                self.buyingStage = BuyingStage(lenient: text)
+                if self.buyingStage == nil { errors.add("buyingStage", "must be one of \(BuyingStage.spellings)") }
+            }
+        default: break
+        }
     }
 
     func check() throws {

@@ -49,16 +49,21 @@ package struct ClientOperations: Sendable {
             client.updatedAt = now
             try await store.update(client)
             if client.buyingStage != stored.buyingStage {
-                try await Outbox(database: tx).record(
-                    .clientStageChanged,
-                    ChangeEventBody(
-                        resource: ClientsAPI.ClientBody(client), previousKey: "previousStage",
-                        previous: stored.buyingStage),
-                    in: workspace, at: now
-                )
+                try await Self.recordStageChange(of: client, from: stored.buyingStage, on: tx, at: now)
             }
             return client
         }
+    }
+
+    /// Records `client.stage_changed`: the client as it is now, with the stage it left.
+    static func recordStageChange(
+        of client: Client, from previous: BuyingStage, on tx: any SQLDatabase, at now: Date
+    ) async throws {
+        try await Outbox(database: tx).record(
+            .clientStageChanged,
+            ChangeEventBody(resource: ClientsAPI.ClientBody(client), previousKey: "previousStage", previous: previous),
+            in: client.workspaceID, at: now
+        )
     }
 
     /// Archives the client: it stays, and lists leave it out unless asked (`archived=true`).

@@ -205,21 +205,18 @@ private struct CSVImportRun {
         guard let columns = self.report.columns, let last = self.pending.last else { return }
         let chunkEnd = max(last.lastLine, lastLine ?? 0)
         var failures: [ImportFailure] = []
-        var rows: [OfferingRow] = []
+        var rows: [ImportRowWriter.Cells] = []
         var lines: [CSVParser.Record] = []
+        let writer = ImportRowWriter(
+            kind: self.request.kind, database: self.operations.database, clock: self.operations.clock)
         for record in self.pending {
             if let errors = self.problems(of: record, columns: columns) {
                 failures.append(ImportFailure(line: record.line, cells: record.fields, errors: errors))
                 continue
             }
-            rows.append(OfferingRow(csv: CSVRowReader(record.fields, columns: columns)))
-            lines.append(record)
-        }
-        // a key seen on an earlier line fails this one, as an earlier row's does in a bulk upsert
-        var fresh: [OfferingRow] = []
-        var freshLines: [CSVParser.Record] = []
-        for (row, record) in zip(rows, lines) {
-            if let (field, key) = Self.key(of: row) {
+            let cells = columns.cells(record.fields)
+            // a key seen on an earlier line fails this one, as an earlier row's does in a bulk upsert
+            if let (field, key) = writer.key(of: cells) {
                 var hasher = Hasher()
                 hasher.combine(field)
                 hasher.combine(key)
@@ -236,22 +233,20 @@ private struct CSVImportRun {
                 }
                 self.seenKeys[hash] = record.line
             }
-            fresh.append(row)
-            freshLines.append(record)
+            rows.append(cells)
+            lines.append(record)
         }
         var summary = self.report.record.summary
         summary.total += self.pending.count
-        if !fresh.isEmpty {
-            let upserter = OfferingUpserter(database: self.operations.database, clock: self.operations.clock)
-            let results = try await upserter.upsert(fresh, in: self.workspace, dryRun: self.request.dryRun)
-            for result in results {
-                switch result.status {
+        if !rows.isEmpty {
+            let outcomes = try await writer.write(rows, in: self.workspace, dryRun: self.request.dryRun)
+            for (outcome, record) in zip(outcomes, lines) {
+                switch outcome {
                 case .created: summary.created += 1
                 case .updated: summary.updated += 1
                 case .unchanged: summary.unchanged += 1
-                case .failed:
-                    let record = freshLines[result.index]
-                    failures.append(ImportFailure(line: record.line, cells: record.fields, errors: result.errors))
+                case .failed(let errors):
+                    failures.append(ImportFailure(line: record.line, cells: record.fields, errors: errors))
                 }
             }
         }
@@ -294,13 +289,6 @@ private struct CSVImportRun {
                         + "\(columns.headers.count)")
             ]
         }
-        return nil
-    }
-
-    /// The key a row is matched by: its sku, else its externalId.
-    private static func key(of row: OfferingRow) -> (field: String, key: String)? {
-        if let sku = row.reportedSKU, !sku.isEmpty { return ("sku", sku) }
-        if let externalID = row.reportedExternalID, !externalID.isEmpty { return ("externalId", externalID) }
         return nil
     }
 

@@ -8,15 +8,9 @@ struct CSVRowReader: LenientObjectReader {
     private let cells: [(field: String, value: String)]
     private(set) var errors: [FieldError] = []
 
-    /// The row's cells under `columns`, trimmed of spaces; columns left out and empty cells are not fields.
-    init(_ values: [String], columns: ImportColumns) {
-        var cells: [(field: String, value: String)] = []
-        for (field, value) in zip(columns.fields, values) {
-            guard let field else { continue }
-            let trimmed = TextRules.trimmed(value)
-            if !trimmed.isEmpty { cells.append((field, trimmed)) }
-        }
-        self.cells = cells
+    /// A row's cells (`ImportColumns.cells`).
+    init(_ cells: [(field: String, text: String)]) {
+        self.cells = cells.map { ($0.field, $0.text) }
     }
 
     var fields: [String] { self.cells.map(\.field) }

@@ -50,6 +50,18 @@ package struct ImportColumns: Sendable, Equatable {
         self.fields = fields
     }
 
+    /// A line's cells under the fields their columns fill, trimmed of spaces: columns left out and empty cells are
+    /// no field (an import never clears a stored value).
+    func cells(_ values: [String]) -> [(field: String, text: String)] {
+        var cells: [(field: String, text: String)] = []
+        for (field, value) in zip(self.fields, values) {
+            guard let field else { continue }
+            let trimmed = TextRules.trimmed(value)
+            if !trimmed.isEmpty { cells.append((field, trimmed)) }
+        }
+        return cells
+    }
+
     /// The headers of the columns left out.
     package var ignored: [String] {
         zip(self.headers, self.fields).compactMap { header, field in field == nil ? header : nil }

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// `POST /api/v1/products/import` (the body is the CSV file) and `/api/v1/imports`: the workspace's imports and
-/// each one's error file.
+/// `POST /api/v1/products/import`, `/leads/import` and `/clients/import` (the body is the CSV file), and
+/// `/api/v1/imports`: the workspace's imports and each one's error file.
 struct ImportsController {
     let operations: CSVImportOperations
 
@@ -21,6 +21,15 @@ struct ImportsController {
     /// usable header row.
     func importOfferings(_ request: Request, context: APIContext) async throws -> Response {
         try await self.runImport(.offerings, request, context: context)
+    }
+
+    /// The same for a contact list: each row finds its lead by email, else by phone, and is never made twice.
+    func importLeads(_ request: Request, context: APIContext) async throws -> Response {
+        try await self.runImport(.leads, request, context: context)
+    }
+
+    func importClients(_ request: Request, context: APIContext) async throws -> Response {
+        try await self.runImport(.clients, request, context: context)
     }
 
     private func runImport(_ kind: ImportKind, _ request: Request, context: APIContext) async throws -> Response {

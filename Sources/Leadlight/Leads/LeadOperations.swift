@@ -104,7 +104,7 @@ package struct LeadOperations: Sendable {
         try await self.database.transaction { tx in try await self.convert(id, in: workspace, within: tx) }
     }
 
-    private static func recordStatusChange(
+    static func recordStatusChange(
         of lead: Lead, from previous: LeadStatus, on tx: any SQLDatabase, at now: Date
     ) async throws {
         try await Outbox(database: tx).record(

@@ -57,8 +57,6 @@ package struct OfferingUpserter: Sendable {
             do {
                 return try await self.write(
                     changes, results: results, in: workspace, lookUpEveryKey: attempt > 1, dryRun: dryRun)
-            } catch let checked as DryRunChecked {
-                return checked.results
             } catch  where attempt < 3 && UniqueViolation.matches(error) {
                 continue
             }
@@ -126,7 +124,7 @@ package struct OfferingUpserter: Sendable {
             guard let externalID = change.externalID.value ?? change.sku.value else { return nil }
             return lookUpEveryKey || externalID != change.sku.value ? externalID : nil
         }
-        return try await self.database.transaction { tx in
+        return try await self.database.transaction(dryRun: dryRun) { tx in
             let store = OfferingStore(database: tx)
             let keys = try await store.matchingKeys(skus: skus, externalIDs: externalIDs, in: workspace.id)
             var bySKU: [String: OfferingStore.StoredKey] = [:]
@@ -207,13 +205,7 @@ package struct OfferingUpserter: Sendable {
             try await store.update(updated, keysUnchanged: true)
             try await store.update(rekeyed)
             try await store.recordFingerprints(of: refingerprinted)
-            if dryRun { throw DryRunChecked(results: results) }
             return results
         }
-    }
-
-    /// Ends a dry run's transaction (rolling it back) with what it found.
-    private struct DryRunChecked: Error {
-        var results: [RowResult]
     }
 }

@@ -218,14 +218,7 @@ import Testing
                 let results = try await withThrowingTaskGroup(of: ImportsAPI.ImportResult.self) { group in
                     for _ in 0..<2 {
                         group.addTask {
-                            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/products/import")
-                            request.method = .POST
-                            request.headers.add(name: "Authorization", value: "Bearer \(key)")
-                            request.headers.add(name: "Content-Type", value: "text/csv")
-                            request.body = .bytes(ByteBuffer(string: body))
-                            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                            let answer = try await response.body.collect(upTo: 1 << 20)
-                            return try JSONDecoder.leadlight.decode(ImportsAPI.ImportResult.self, from: answer)
+                            try await importOverItsOwnConnection(body, port: port, path: "products", key: key)
                         }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
@@ -289,6 +282,20 @@ extension TestClientProtocol {
             .post, "/api/v1/products/import" + (query.isEmpty ? "" : "?" + query), body: file, key: key,
             contentType: "text/csv")
     }
+}
+
+/// `POST /api/v1/{path}/import` over a connection of its own (the live test client has one for all).
+func importOverItsOwnConnection(_ file: String, port: Int, path: String, key: String) async throws
+    -> ImportsAPI.ImportResult
+{
+    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/\(path)/import")
+    request.method = .POST
+    request.headers.add(name: "Authorization", value: "Bearer \(key)")
+    request.headers.add(name: "Content-Type", value: "text/csv")
+    request.body = .bytes(ByteBuffer(string: file))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+    let answer = try await response.body.collect(upTo: 1 << 20)
+    return try JSONDecoder.leadlight.decode(ImportsAPI.ImportResult.self, from: answer)
 }
 
 extension TestResponse {

@@ -1,7 +1,8 @@
 import SQLKit
 
 /// Imports: one row per file (or HubSpot pull) brought into a workspace, who started it and what became of it,
-/// and one row per line that failed, with the line's cells as read and the reasons, for the error file.
+/// and one row per line that failed, with the line's cells as read and the reasons, for the error file. A contact
+/// list's rows find their lead or client by email or phone: both are indexed.
 struct CreateImports: Migration {
     let version = 27
 
@@ -45,5 +46,8 @@ struct CreateImports: Migration {
             )
             """
         ).run()
+        try await database.raw("CREATE INDEX leads_workspace_email ON leads (workspace_id, email)").run()
+        try await database.raw("CREATE INDEX leads_workspace_phone ON leads (workspace_id, phone_digits)").run()
+        try await database.raw("CREATE INDEX clients_workspace_phone ON clients (workspace_id, phone_digits)").run()
     }
 }
