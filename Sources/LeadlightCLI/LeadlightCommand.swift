@@ -8,7 +8,8 @@ struct LeadlightCommand: AsyncParsableCommand {
         abstract: "A self-hosted CRM server for agents.",
         subcommands: [
             ServeCommand.self, WorkerCommand.self, MigrateCommand.self, WorkspaceCommand.self, KeysCommand.self,
-            WebhooksCommand.self, LeadsCommand.self, BackupCommand.self, MCPCommand.self,
+            WebhooksCommand.self, ProductsCommand.self, LeadsCommand.self, ClientsCommand.self, BackupCommand.self,
+            MCPCommand.self,
         ],
         defaultSubcommand: nil
     )

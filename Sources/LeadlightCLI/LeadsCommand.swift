@@ -7,8 +7,19 @@ struct LeadsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leads",
         abstract: "Bring leads in from outside.",
-        subcommands: [ImportEmail.self]
+        subcommands: [Import.self, ImportEmail.self]
     )
+
+    /// `leadlight leads import FILE.csv --agent-id SLUG`: `POST /api/v1/leads/import`, from the command line.
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a lead list from a CSV file, as POST /api/v1/leads/import does.",
+            discussion: ImportCommandHelp.contacts("lead"))
+
+        @OptionGroup var options: ImportOptions
+
+        func run() async throws { try await self.options.run(.leads) }
+    }
 
     /// `leadlight leads import-email FILE.eml --agent-id SLUG`: the email import of `POST /inbound/email/{token}`,
     /// for a saved message. Exit 0 when a lead was made (or the email was imported before), 1 when the email
