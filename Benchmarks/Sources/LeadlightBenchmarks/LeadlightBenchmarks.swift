@@ -11,6 +11,7 @@ import Logging
 ///     leadlight-bench public-site [--seconds 10]
 ///     leadlight-bench core [--postgres-url URL] [--seconds 6] [--batches 10]
 ///     leadlight-bench mcp [--seconds 10]
+///     leadlight-bench import [--postgres-url URL] [--rows 100000] [--big-rows 1000000]
 ///
 /// Prints a Markdown report. `scripts/bench-products.sh` builds, starts PostgreSQL and runs it.
 @main
@@ -27,6 +28,13 @@ struct LeadlightBenchmarks {
             let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 6
             let batches = arguments.firstIndex(of: "--batches").flatMap { Int(arguments[$0 + 1]) } ?? 10
             print(try await CoreBenchmark(postgresURL: postgresURL, seconds: seconds, batches: batches).run())
+            return
+        }
+        if arguments.first == "import" {
+            let postgresURL = arguments.firstIndex(of: "--postgres-url").map { arguments[$0 + 1] }
+            let rows = arguments.firstIndex(of: "--rows").flatMap { Int(arguments[$0 + 1]) } ?? 100_000
+            let bigRows = arguments.firstIndex(of: "--big-rows").flatMap { Int(arguments[$0 + 1]) } ?? 1_000_000
+            print(try await ImportBenchmark(postgresURL: postgresURL, rows: rows, bigRows: bigRows).run())
             return
         }
         if arguments.first == "mcp" {
@@ -53,7 +61,7 @@ struct LeadlightBenchmarks {
         guard arguments.first == "products" else {
             FileHandle.standardError.write(
                 Data(
-                    "usage: leadlight-bench products|leads|webhooks|dashboard|public-site|core|mcp [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
+                    "usage: leadlight-bench products|leads|webhooks|dashboard|public-site|core|mcp|import [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
                         .utf8))
             exit(2)
         }
