@@ -173,6 +173,8 @@ private func addDashboard(
     ListingPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
     ShowingPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
     OfferingPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
+    ImportPages(database: database, clock: clock, pages: pages, maxBytes: configuration.maxImportBytes)
+        .addRoutes(to: signedIn)
     WorkspaceSettingsPages(
         database: database, clock: clock, pages: pages, hasher: PasswordHasher(cost: configuration.passwordHashCost)
     ).addRoutes(to: signedIn)

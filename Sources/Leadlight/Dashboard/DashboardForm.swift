@@ -63,6 +63,9 @@ struct DashboardForm: Sendable {
     /// The first value sent for `name`.
     subscript(_ name: String) -> String? { self.values[name]?.first }
 
+    /// The names sent.
+    var names: [String] { Array(self.values.keys) }
+
     /// Every value sent for `name` (the ticked checkboxes of a group).
     func all(_ name: String) -> [String] { self.values[name] ?? [] }
 

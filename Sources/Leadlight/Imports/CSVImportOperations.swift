@@ -33,8 +33,10 @@ package struct CSVImportOperations: Sendable {
         package var dryRun = false
         /// `,` `;` or tab; nil finds it from the header row.
         package var delimiter: UInt8?
-        /// Header → field (or "" to leave the column out), over the match by name (`ImportColumns`).
-        package var chosenColumns: [String: String] = [:]
+        /// Column index → field (or "" to leave the column out), over the match by name (`ImportColumns`).
+        package var chosenColumns: [Int: String] = [:]
+        /// The dashboard's upload the file is read from.
+        package var uploadID: ImportUpload.ID?
 
         package init(kind: ImportKind, origin: ImportRecord.Origin, startedBy: String, fileName: String? = nil) {
             self.kind = kind
@@ -99,6 +101,26 @@ package struct CSVImportOperations: Sendable {
     }
 }
 
+extension CSVImportOperations {
+    /// The first `count` records of a file (the header row first) and the delimiter they were read with: what the
+    /// dashboard shows to match columns to fields. Reads only as far as it needs.
+    package static func firstRecords<Body: AsyncSequence>(
+        of body: Body, delimiter: UInt8?, count: Int
+    ) async throws -> (records: [CSVParser.Record], delimiter: UInt8?) where Body.Element == ByteBuffer {
+        var parser = CSVParser(delimiter: delimiter)
+        var records: [CSVParser.Record] = []
+        var chunks = body.makeAsyncIterator()
+        while records.count < count {
+            guard let chunk = try await chunks.next() else {
+                parser.finish(into: &records)
+                break
+            }
+            parser.read(chunk.readableBytesView, into: &records)
+        }
+        return (Array(records.prefix(count)), parser.delimiter)
+    }
+}
+
 /// One import under way: the parser's place in the file, the rows waiting for their chunk, the keys seen.
 private struct CSVImportRun {
     let request: CSVImportOperations.Request
@@ -123,8 +145,8 @@ private struct CSVImportRun {
             record: ImportRecord(
                 id: .generate(), workspaceID: workspace.id, kind: request.kind, origin: request.origin,
                 startedBy: request.startedBy, fileName: request.fileName, dryRun: request.dryRun, status: .running,
-                message: nil, headers: [], startedAt: operations.clock.now, finishedAt: nil, bytesRead: 0,
-                linesRead: 0, writtenLines: [], summary: ImportSummary()))
+                message: nil, headers: [], uploadID: request.uploadID, startedAt: operations.clock.now,
+                finishedAt: nil, bytesRead: 0, linesRead: 0, writtenLines: [], summary: ImportSummary()))
     }
 
     /// Takes the records read so far: the first is the header row, the others wait for their chunk.
@@ -189,9 +211,12 @@ private struct CSVImportRun {
         if let problem = record.problem {
             throw self.refusal("The header row (line \(record.line)) cannot be read: \(problem).")
         }
+        self.report.record.delimiter = self.parser.delimiter.map { String(UnicodeScalar($0)) }
         do {
-            self.report.columns = try ImportColumns(
+            let columns = try ImportColumns(
                 headers: record.fields, kind: self.request.kind, chosen: self.request.chosenColumns)
+            self.report.columns = columns
+            self.report.record.fields = columns.fields
         } catch let unusable as ImportColumns.Unusable {
             throw self.refusal("The header row (line \(record.line)) cannot be used: \(unusable).")
         }

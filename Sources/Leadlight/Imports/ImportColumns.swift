@@ -12,15 +12,15 @@ package struct ImportColumns: Sendable, Equatable {
         package var description: String
     }
 
-    /// Matches `headers` to the fields of `kind`. `chosen` (header → field, or "" to leave the column out)
-    /// overrides the match for the headers it names: the dashboard's mapping step.
-    package init(headers: [String], kind: ImportKind, chosen: [String: String] = [:]) throws {
+    /// Matches `headers` to the fields of `kind`. `chosen` (column index → field, or "" to leave the column out)
+    /// overrides the match for the columns it names: the dashboard's mapping step.
+    package init(headers: [String], kind: ImportKind, chosen: [Int: String] = [:]) throws {
         self.headers = headers
         var fields: [String?] = []
         var columnOfField: [String: Int] = [:]
         for (column, header) in headers.enumerated() {
             let field: String?
-            if let choice = chosen[header] {
+            if let choice = chosen[column] {
                 guard choice.isEmpty || kind.fields.contains(choice) else {
                     throw Unusable(description: "“\(choice)” is not a field of \(kind.what)")
                 }

@@ -35,6 +35,12 @@ package struct ImportRecord: Sendable, Equatable, IdentifiedResource {
     package var message: String?
     /// The file's header row.
     package var headers: [String]
+    /// The field each column filled, nil for a column left out (`ImportColumns.fields`).
+    package var fields: [String?] = []
+    /// The delimiter the file was read with, once known.
+    package var delimiter: String?
+    /// The dashboard's upload the file came from, while it is kept.
+    package var uploadID: ImportUpload.ID?
     package var startedAt: Date
     package var finishedAt: Date?
     package var bytesRead: Int

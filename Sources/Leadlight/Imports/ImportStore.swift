@@ -9,14 +9,16 @@ struct ImportStore: Sendable {
         try await self.database.insert(into: "imports")
             .columns(
                 "id", "workspace_id", "kind", "origin", "started_by", "file_name", "dry_run", "status", "message",
-                "headers", "started_at", "finished_at", "bytes_read", "lines_read", "written_lines", "total",
+                "headers", "fields", "delimiter", "upload_id", "started_at", "finished_at", "bytes_read", "lines_read",
+                "written_lines", "total",
                 "created", "updated", "unchanged", "failed"
             )
             .values(
                 SQLBind(record.id.rawValue), SQLBind(record.workspaceID.rawValue), SQLBind(record.kind.rawValue),
                 SQLBind(record.origin.rawValue), SQLBind(record.startedBy), SQLBind.orNull(record.fileName),
                 SQLBind(record.dryRun), SQLBind(record.status.rawValue), SQLBind.orNull(record.message),
-                SQLBind(Self.json(record.headers)), SQLBind(record.startedAt.millisecondsSince1970),
+                SQLBind(Self.json(record.headers)), SQLBind(Self.json(record.fields)), SQLBind.orNull(record.delimiter),
+                SQLBind.orNull(record.uploadID?.rawValue), SQLBind(record.startedAt.millisecondsSince1970),
                 SQLBind.orNull(record.finishedAt?.millisecondsSince1970), SQLBind(Int64(record.bytesRead)),
                 SQLBind(Int64(record.linesRead)),
                 SQLBind(Self.json(record.writtenLines.map { [$0.lowerBound, $0.upperBound] })),
@@ -33,6 +35,8 @@ struct ImportStore: Sendable {
             .set("status", to: SQLBind(record.status.rawValue))
             .set("message", to: SQLBind.orNull(record.message))
             .set("headers", to: SQLBind(Self.json(record.headers)))
+            .set("fields", to: SQLBind(Self.json(record.fields)))
+            .set("delimiter", to: SQLBind.orNull(record.delimiter))
             .set("finished_at", to: SQLBind.orNull(record.finishedAt?.millisecondsSince1970))
             .set("bytes_read", to: SQLBind(Int64(record.bytesRead)))
             .set("lines_read", to: SQLBind(Int64(record.linesRead)))
@@ -111,6 +115,9 @@ struct ImportStore: Sendable {
             status: try row.decode(rawValueOf: "status", as: ImportRecord.Status.self),
             message: try row.decodeIfPresent(column: "message", as: String.self),
             headers: try Self.decoded([String].self, try row.decode(column: "headers", as: String.self)),
+            fields: try Self.decoded([String?].self, try row.decode(column: "fields", as: String.self)),
+            delimiter: try row.decodeIfPresent(column: "delimiter", as: String.self),
+            uploadID: try row.decodeIfPresent(column: "upload_id", as: String.self).map { .init(rawValue: $0) },
             startedAt: Date(millisecondsSince1970: try row.decode(column: "started_at", as: Int64.self)),
             finishedAt: try row.decodeIfPresent(column: "finished_at", as: Int64.self).map(
                 Date.init(millisecondsSince1970:)),

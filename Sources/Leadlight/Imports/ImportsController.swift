@@ -72,36 +72,10 @@ struct ImportsController {
         ImportsAPI.ImportBody(try await self.record(request, context: context))
     }
 
-    /// The failed lines as CSV, streamed: the file's own columns, then `line` and `errors` (each reason as
-    /// `field: message`, joined by `; `), so the file can be fixed and imported again.
+    /// The failed lines as CSV (`ImportErrorFile`).
     func errorFile(_ request: Request, context: APIContext) async throws -> Response {
-        let record = try await self.record(request, context: context)
-        let store = ImportStore(database: self.operations.database.sql)
-        let body = ResponseBody { writer in
-            var buffer = ByteBuffer(string: ImportErrorFile.header(record.headers))
-            var after = 0
-            while true {
-                let failures = try await store.failures(
-                    of: record.id, in: record.workspaceID, after: after, limit: 1000)
-                for failure in failures {
-                    buffer.writeString(ImportErrorFile.line(failure, columns: record.headers.count))
-                }
-                try await writer.write(buffer)
-                buffer.clear()
-                guard let last = failures.last, failures.count == 1000 else { break }
-                after = last.line
-            }
-            try await writer.finish(nil)
-        }
-        let name =
-            (record.fileName.map { ($0 as NSString).deletingPathExtension } ?? record.id.rawValue) + "-errors.csv"
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"\(ImportErrorFile.safeFileName(name))\"",
-            ],
-            body: body)
+        ImportErrorFile.response(
+            for: try await self.record(request, context: context), database: self.operations.database)
     }
 
     private func record(_ request: Request, context: APIContext) async throws -> ImportRecord {
