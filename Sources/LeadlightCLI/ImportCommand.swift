@@ -23,13 +23,11 @@ struct ImportOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
 
     func run(_ kind: ImportKind) async throws {
-        let delimiter: UInt8?
-        switch self.delimiter?.lowercased() {
-        case nil: delimiter = nil
-        case "comma", ",": delimiter = UInt8(ascii: ",")
-        case "semicolon", ";": delimiter = UInt8(ascii: ";")
-        case "tab": delimiter = UInt8(ascii: "\t")
-        default: throw ValidationError("--delimiter must be comma, semicolon or tab")
+        let delimiter = try self.delimiter.map { name in
+            guard let delimiter = CSVParser.delimiter(named: name) else {
+                throw ValidationError("--delimiter must be comma, semicolon or tab")
+            }
+            return delimiter
         }
         let input: FileHandle
         let size: Int?

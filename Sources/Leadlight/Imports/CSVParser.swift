@@ -95,6 +95,25 @@ package struct CSVParser: Sendable {
     private static let lf = UInt8(ascii: "\n")
     package static let delimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
 
+    /// A delimiter by name (`comma`, `semicolon`, `tab`) or as itself; nil for any other.
+    package static func delimiter(named name: String) -> UInt8? {
+        switch name.lowercased() {
+        case "comma", ",": UInt8(ascii: ",")
+        case "semicolon", ";": UInt8(ascii: ";")
+        case "tab", "\t": UInt8(ascii: "\t")
+        default: nil
+        }
+    }
+
+    /// The name of a delimiter, as `delimiter(named:)` reads it.
+    package static func name(of delimiter: UInt8) -> String {
+        switch delimiter {
+        case UInt8(ascii: ";"): "semicolon"
+        case UInt8(ascii: "\t"): "tab"
+        default: "comma"
+        }
+    }
+
     /// `delimiter` nil finds it from the header line: whichever of `,` `;` tab it holds most of (`,` when none).
     package init(delimiter: UInt8? = nil, limits: Limits = Limits()) {
         self.delimiter = delimiter

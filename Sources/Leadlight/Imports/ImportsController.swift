@@ -96,14 +96,11 @@ struct ImportsController {
     }
 
     private static func delimiter(_ value: Substring?) throws -> UInt8? {
-        switch value?.lowercased() {
-        case nil: return nil
-        case ",", "comma": return UInt8(ascii: ",")
-        case ";", "semicolon": return UInt8(ascii: ";")
-        case "\t", "tab": return UInt8(ascii: "\t")
-        default:
+        guard let value else { return nil }
+        guard let delimiter = CSVParser.delimiter(named: String(value)) else {
             throw APIError.badRequest("delimiter must be comma, semicolon or tab.", code: "invalid_parameter")
         }
+        return delimiter
     }
 }
 

@@ -111,7 +111,7 @@ struct ImportPages {
                         return try await self.startPage(
                             kind, context: signedIn, error: "\(name) is empty.", status: .badRequest)
                     }
-                    let query = Self.delimiterName(delimiter).map { "?delimiter=\($0)" } ?? ""
+                    let query = Self.delimiter(delimiter).map { "?delimiter=\(CSVParser.name(of: $0))" } ?? ""
                     return DashboardPages.redirect(to: "/\(kind.rawValue)/import/\(upload.id.rawValue)\(query)")
                 default:
                     _ = try await form.readValue(upTo: 1024)
@@ -182,7 +182,7 @@ struct ImportPages {
                 error ?? records.first.map { "The header row cannot be read: \($0.problem?.description ?? "")." }
                 ?? "The file is empty."
         }
-        let delimiterValue = Self.delimiterName(delimiter.map { String(UnicodeScalar($0)) }) ?? "comma"
+        let delimiterValue = CSVParser.name(of: delimiter ?? UInt8(ascii: ","))
         let model = ColumnsPage(
             layout: signedIn.layout(Self.section(kind)), kind: kind.rawValue, title: kind.rawValue.capitalized,
             fileName: upload.fileName ?? "(no name)",
@@ -236,7 +236,7 @@ struct ImportPages {
         do {
             let report = try await self.importFile(upload, kind: kind, signedIn: signedIn, dryRun: false) {
                 $0.chosenColumns = chosen
-                $0.delimiter = checked.delimiter?.utf8.first
+                $0.delimiter = checked.delimiter.flatMap(CSVParser.delimiter(named:))
             }
             try await self.uploads.delete(upload.id, in: signedIn.workspaceID)
             return DashboardPages.redirect(to: "/imports/\(report.record.id.rawValue)")
@@ -382,20 +382,6 @@ struct ImportPages {
     }
 
     static func delimiter(_ name: String?) -> UInt8? {
-        switch name {
-        case "comma": UInt8(ascii: ",")
-        case "semicolon": UInt8(ascii: ";")
-        case "tab": UInt8(ascii: "\t")
-        default: nil
-        }
-    }
-
-    static func delimiterName(_ text: String?) -> String? {
-        switch text {
-        case "comma", ",": "comma"
-        case "semicolon", ";": "semicolon"
-        case "tab", "\t": "tab"
-        default: nil
-        }
+        name.flatMap(CSVParser.delimiter(named:))
     }
 }
