@@ -18,6 +18,45 @@ struct ImportBenchmark {
         var rows: Int
         var seconds: Double
         var peakKilobytes: Int
+        /// The most anonymous memory (heap) and file-backed memory (the database's mapped pages) seen, sampled.
+        var sampled = MemorySample()
+    }
+
+    /// Peaks of `RssAnon` and `RssFile` from `/proc/PID/status`, read every 50 ms while a case runs.
+    struct MemorySample: Sendable {
+        var anonKilobytes = 0
+        var fileKilobytes = 0
+
+        static func of(_ pid: Int32) -> MemorySample {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            func value(_ name: String) -> Int {
+                let line = status.split(separator: "\n").first { $0.hasPrefix(name) } ?? ""
+                return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+            }
+            return MemorySample(anonKilobytes: value("RssAnon:"), fileKilobytes: value("RssFile:"))
+        }
+
+        /// Runs `body` while sampling `pid`; the peaks seen.
+        static func during(_ pid: Int32, _ body: () async throws -> Void) async throws -> MemorySample {
+            let sampler = Task {
+                var peak = MemorySample()
+                while !Task.isCancelled {
+                    let now = MemorySample.of(pid)
+                    peak.anonKilobytes = max(peak.anonKilobytes, now.anonKilobytes)
+                    peak.fileKilobytes = max(peak.fileKilobytes, now.fileKilobytes)
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+                return peak
+            }
+            do {
+                try await body()
+            } catch {
+                sampler.cancel()
+                throw error
+            }
+            sampler.cancel()
+            return await sampler.value
+        }
     }
 
     func run() async throws -> String {
@@ -40,14 +79,17 @@ struct ImportBenchmark {
                 let (server, key) = try Self.server(databaseURL: url)
                 defer { server.stop() }
                 let started = ContinuousClock.now
-                for batch in 0..<(self.rows / ProductsBenchmark.rowsPerBatch) {
-                    try await Self.push(try Self.batch(batch), to: server, key: key)
+                let sampled = try await MemorySample.during(server.process.processIdentifier) {
+                    for batch in 0..<(self.rows / ProductsBenchmark.rowsPerBatch) {
+                        try await Self.push(try Self.batch(batch), to: server, key: key)
+                    }
                 }
                 lines.append(
                     Line(
                         database: database.name, name: "baseline: POST /api/v1/products, 1,000-row batches",
                         rows: self.rows, seconds: (ContinuousClock.now - started).seconds,
-                        peakKilobytes: CoreBenchmark.peakResidentKilobytes(of: server.process.processIdentifier)))
+                        peakKilobytes: CoreBenchmark.peakResidentKilobytes(of: server.process.processIdentifier),
+                        sampled: sampled))
             }
             FileHandle.standardError.write(Data("\(database.name): the CSV import\n".utf8))
             try await bench.withFreshDatabase { url in
@@ -56,11 +98,15 @@ struct ImportBenchmark {
                 for (name, expect) in [
                     ("CSV import, new rows", "created"), ("CSV import again, every row unchanged", "unchanged"),
                 ] {
-                    let seconds = try await Self.importFile(file, rows: self.rows, expect: expect, to: server, key: key)
+                    var seconds = 0.0
+                    let sampled = try await MemorySample.during(server.process.processIdentifier) {
+                        seconds = try await Self.importFile(file, rows: self.rows, expect: expect, to: server, key: key)
+                    }
                     lines.append(
                         Line(
                             database: database.name, name: name, rows: self.rows, seconds: seconds,
-                            peakKilobytes: CoreBenchmark.peakResidentKilobytes(of: server.process.processIdentifier)))
+                            peakKilobytes: CoreBenchmark.peakResidentKilobytes(of: server.process.processIdentifier),
+                            sampled: sampled))
                 }
             }
             if self.bigRows > 0, case .sqlite = database {
@@ -68,13 +114,17 @@ struct ImportBenchmark {
                 try await bench.withFreshDatabase { url in
                     let (server, key) = try Self.server(databaseURL: url)
                     defer { server.stop() }
-                    let seconds = try await Self.importFile(
-                        bigFile, rows: self.bigRows, expect: "created", to: server, key: key)
+                    var seconds = 0.0
+                    let sampled = try await MemorySample.during(server.process.processIdentifier) {
+                        seconds = try await Self.importFile(
+                            bigFile, rows: self.bigRows, expect: "created", to: server, key: key)
+                    }
                     lines.append(
                         Line(
                             database: database.name, name: "CSV import, \(self.bigRows) new rows", rows: self.bigRows,
                             seconds: seconds,
-                            peakKilobytes: CoreBenchmark.peakResidentKilobytes(of: server.process.processIdentifier)))
+                            peakKilobytes: CoreBenchmark.peakResidentKilobytes(of: server.process.processIdentifier),
+                            sampled: sampled))
                 }
             }
         }
@@ -86,8 +136,8 @@ struct ImportBenchmark {
             A \(rows)-row offerings file (\(bytes / 1024) KiB; 7 fields a row, as the products benchmark's rows) on a \
             fresh database and server per case; each server's peak resident memory over its case.
 
-            | database | case | rows | seconds | rows/s | vs baseline | server peak RSS |
-            |---|---|---:|---:|---:|---:|---:|
+            | database | case | rows | seconds | rows/s | vs baseline | server peak RSS | of it: heap / mapped file (sampled peaks) |
+            |---|---|---:|---:|---:|---:|---:|---:|
 
             """
         for line in lines {
@@ -97,7 +147,8 @@ struct ImportBenchmark {
             text +=
                 "| \(line.database) | \(line.name) | \(line.rows) | \(String(format: "%.2f", line.seconds)) | "
                 + "\(String(format: "%.0f", rate)) | \(String(format: "%.2f×", ratio)) | "
-                + "\(String(format: "%.0f MB", Double(line.peakKilobytes) / 1024)) |\n"
+                + "\(String(format: "%.0f MB", Double(line.peakKilobytes) / 1024)) | "
+                + "\(line.sampled.anonKilobytes / 1024) MB / \(line.sampled.fileKilobytes / 1024) MB |\n"
         }
         let sqliteImport = lines.first { $0.database == "SQLite" && $0.name == "CSV import, new rows" }
         if let sqliteImport {

@@ -130,9 +130,9 @@ private struct CSVImportRun {
     var report: CSVImportOperations.Report
     private var pending: [CSVParser.Record] = []
     private var pendingBytes = 0
-    /// Each offering key seen (a hash of it) and the line it was first on: a later row with it fails, as a later
-    /// row of a bulk upsert with a key seen earlier does. A hash, so a million rows take megabytes, not more.
-    private var seenKeys: [Int: Int] = [:]
+    /// Each key seen and the line it was first on: a later row with it fails, as a later row of a bulk upsert
+    /// with a key seen earlier does (`KeyLines` keeps them in bounded memory).
+    private let seenKeys = KeyLines()
     /// The line before the next chunk's first.
     private var linesHandled = 1
 
@@ -234,32 +234,29 @@ private struct CSVImportRun {
         var lines: [CSVParser.Record] = []
         let writer = ImportRowWriter(
             kind: self.request.kind, database: self.operations.database, clock: self.operations.clock)
+        var keyed: [(record: CSVParser.Record, cells: ImportRowWriter.Cells, key: (field: String, key: String)?)] = []
         for record in self.pending {
             if let errors = self.problems(of: record, columns: columns) {
                 failures.append(ImportFailure(line: record.line, cells: record.fields, errors: errors))
                 continue
             }
             let cells = columns.cells(record.fields)
-            // a key seen on an earlier line fails this one, as an earlier row's does in a bulk upsert
-            if let (field, key) = writer.key(of: cells) {
-                var hasher = Hasher()
-                hasher.combine(field)
-                hasher.combine(key)
-                let hash = hasher.finalize()
-                if let first = self.seenKeys[hash] {
-                    failures.append(
-                        ImportFailure(
-                            line: record.line, cells: record.fields,
-                            errors: [
-                                FieldError(field: field, message: "appears earlier in this file, on line \(first)")
-                            ]
-                        ))
-                    continue
-                }
-                self.seenKeys[hash] = record.line
+            keyed.append((record, cells, writer.key(of: cells)))
+        }
+        // a key seen on an earlier line fails this one, as an earlier row's does in a bulk upsert
+        let firstLines = try await self.seenKeys.firstLines(
+            keyed.compactMap { row in row.key.map { ("\($0.field):\($0.key)", row.record.line) } })
+        var nextFirstLine = firstLines.makeIterator()
+        for row in keyed {
+            if let (field, _) = row.key, let first = nextFirstLine.next() ?? nil {
+                failures.append(
+                    ImportFailure(
+                        line: row.record.line, cells: row.record.fields,
+                        errors: [FieldError(field: field, message: "appears earlier in this file, on line \(first)")]))
+                continue
             }
-            rows.append(cells)
-            lines.append(record)
+            rows.append(row.cells)
+            lines.append(row.record)
         }
         var summary = self.report.record.summary
         summary.total += self.pending.count
