@@ -14,7 +14,7 @@ import Glibc
 /// summary, or with `--json` the API's answer. Exit 0 when no row failed, 1 when some did or the file could not be
 /// imported, 64 for a usage error (as every command).
 struct ImportOptions: ParsableArguments {
-    @Argument(help: "The CSV file, or - for standard input.") var file: String
+    @Argument(help: "The CSV file, or - for standard input.") var file: String?
     @OptionGroup var workspace: KeysCommand.WorkspaceOption
     @Flag(name: .customLong("dry-run"), help: "Check every row and report what would happen; write nothing.")
     var dryRun = false
@@ -23,6 +23,9 @@ struct ImportOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
 
     func run(_ kind: ImportKind) async throws {
+        guard let file = self.file else {
+            throw ValidationError("name the CSV file to import (or - for standard input)")
+        }
         let delimiter = try self.delimiter.map { name in
             guard let delimiter = CSVParser.delimiter(named: name) else {
                 throw ValidationError("--delimiter must be comma, semicolon or tab")
@@ -31,18 +34,18 @@ struct ImportOptions: ParsableArguments {
         }
         let input: FileHandle
         let size: Int?
-        if self.file == "-" {
+        if file == "-" {
             (input, size) = (FileHandle.standardInput, nil)
         } else {
-            guard let handle = FileHandle(forReadingAtPath: self.file) else {
-                throw ValidationError("cannot read \(self.file): no such file, or not readable")
+            guard let handle = FileHandle(forReadingAtPath: file) else {
+                throw ValidationError("cannot read \(file): no such file, or not readable")
             }
             input = handle
-            size = (try? FileManager.default.attributesOfItem(atPath: self.file)[.size] as? Int) ?? nil
+            size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
         }
         var request = CSVImportOperations.Request(
             kind: kind, origin: .cli, startedBy: "command line (\(ProcessInfo.processInfo.userName))",
-            fileName: self.file == "-" ? nil : URL(fileURLWithPath: self.file).lastPathComponent)
+            fileName: file == "-" ? nil : URL(fileURLWithPath: file).lastPathComponent)
         request.dryRun = self.dryRun
         request.delimiter = delimiter
 
@@ -63,7 +66,7 @@ struct ImportOptions: ParsableArguments {
         progress.end()
         switch outcome {
         case .failure(let refused):
-            CommandLineSupport.printError("Error: \(self.file) was not imported: \(refused.description)")
+            CommandLineSupport.printError("Error: \(file) was not imported: \(refused.description)")
             throw ExitCode(1)
         case .success(let report):
             if self.json {

@@ -15,8 +15,21 @@ struct ProductsCommand: AsyncParsableCommand {
             discussion: ImportCommandHelp.offerings)
 
         @OptionGroup var options: ImportOptions
+        @Option(help: "hubspot: pull the products of a HubSpot account instead of reading a file.") var from: String?
+        @Option(
+            name: .customLong("hubspot-token"),
+            help: "The HubSpot private app's token (better in LEADLIGHT_HUBSPOT_TOKEN, out of the shell's history).")
+        var hubspotToken: String?
 
-        func run() async throws { try await self.options.run(.offerings) }
+        func run() async throws {
+            switch self.from?.lowercased() {
+            case nil: try await self.options.run(.offerings)
+            case "hubspot":
+                guard self.options.file == nil else { throw ValidationError("--from hubspot reads no file") }
+                try await HubSpotPullCommand(options: self.options, token: self.hubspotToken).run()
+            case let other?: throw ValidationError("--from \(other): the one source is hubspot")
+            }
+        }
     }
 }
 

@@ -53,6 +53,15 @@ package struct CSVImportOperations: Sendable {
         package var columns: ImportColumns?
         package var failures: [ImportFailure] = []
         package var failuresLeftOut = 0
+
+        package init(
+            record: ImportRecord, columns: ImportColumns?, failures: [ImportFailure] = [], failuresLeftOut: Int = 0
+        ) {
+            self.record = record
+            self.columns = columns
+            self.failures = failures
+            self.failuresLeftOut = failuresLeftOut
+        }
     }
 
     /// Nothing could be imported: the file is empty, or its header row names no field. Recorded as refused.
@@ -146,7 +155,8 @@ private struct CSVImportRun {
                 id: .generate(), workspaceID: workspace.id, kind: request.kind, origin: request.origin,
                 startedBy: request.startedBy, fileName: request.fileName, dryRun: request.dryRun, status: .running,
                 message: nil, headers: [], uploadID: request.uploadID, startedAt: operations.clock.now,
-                finishedAt: nil, bytesRead: 0, linesRead: 0, writtenLines: [], summary: ImportSummary()))
+                finishedAt: nil, bytesRead: 0, linesRead: 0, writtenLines: [], summary: ImportSummary()),
+            columns: nil)
     }
 
     /// Takes the records read so far: the first is the header row, the others wait for their chunk.

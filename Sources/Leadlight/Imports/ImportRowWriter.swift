@@ -4,6 +4,8 @@ struct ImportRowWriter: Sendable {
     let kind: ImportKind
     let database: LeadlightDatabase
     let clock: WallClock
+    /// Offerings are matched by externalId before sku (a pull from HubSpot, whose ids are the keys).
+    var matchingExternalIDFirst = false
 
     typealias Cells = [(field: String, text: String)]
 
@@ -28,7 +30,8 @@ struct ImportRowWriter: Sendable {
         case .offerings:
             let upserter = OfferingUpserter(database: self.database, clock: self.clock)
             let results = try await upserter.upsert(
-                rows.map { OfferingRow(csv: CSVRowReader($0)) }, in: workspace, dryRun: dryRun)
+                rows.map { OfferingRow(csv: CSVRowReader($0)) }, in: workspace, dryRun: dryRun,
+                matchingExternalIDFirst: self.matchingExternalIDFirst)
             return results.map { result in
                 switch result.status {
                 case .created: .created

@@ -28,6 +28,29 @@ package enum ImportsAPI {
         }
     }
 
+    /// What a pull from HubSpot answers: as an import's, with each product's note (an `hs_sku` left out).
+    package struct PullResult: ResponseCodable {
+        package var success: Bool
+        package var dryRun: Bool
+        package var summary: ImportSummary
+        package var `import`: ImportBody
+        /// The products that failed, by their place in the pull (`line`) and reasons; the error file has their
+        /// HubSpot ids.
+        package var failures: [Failure]
+        package var failuresLeftOut: Int
+        package var notes: [Failure]
+
+        package init(_ report: HubSpotImportOperations.Report) {
+            self.success = report.record.status == .completed && report.record.summary.failed == 0
+            self.dryRun = report.record.dryRun
+            self.summary = report.record.summary
+            self.import = ImportBody(report.record)
+            self.failures = report.failures.map { Failure(line: $0.line, errors: $0.errors) }
+            self.failuresLeftOut = report.failuresLeftOut
+            self.notes = report.notes.map { Failure(line: $0.line, errors: $0.errors) }
+        }
+    }
+
     package struct Column: Codable, Sendable {
         package var header: String
         package var field: String?

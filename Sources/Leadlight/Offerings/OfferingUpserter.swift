@@ -37,10 +37,12 @@ package struct OfferingUpserter: Sendable {
     }
 
     /// A dry run does everything but commit: the results are what a real run would answer now, and nothing of
-    /// it is kept (its transaction is rolled back).
-    package func upsert(_ rows: [OfferingRow], in workspace: Workspace, dryRun: Bool = false) async throws
-        -> [RowResult]
-    {
+    /// it is kept (its transaction is rolled back). `matchingExternalIDFirst` matches a row by its externalId
+    /// when it has one, and by sku only when not (a pull from another system, whose ids are the keys): a sku
+    /// that another offering has then fails the row rather than matching it.
+    package func upsert(
+        _ rows: [OfferingRow], in workspace: Workspace, dryRun: Bool = false, matchingExternalIDFirst: Bool = false
+    ) async throws -> [RowResult] {
         guard rows.count <= Self.maxRows else { throw TooManyRows(count: rows.count) }
         var results = rows.enumerated().map { index, row in
             RowResult(index: index, status: .failed, sku: row.reportedSKU, externalID: row.reportedExternalID)
@@ -56,7 +58,8 @@ package struct OfferingUpserter: Sendable {
             attempt += 1
             do {
                 return try await self.write(
-                    changes, results: results, in: workspace, lookUpEveryKey: attempt > 1, dryRun: dryRun)
+                    changes, results: results, in: workspace, lookUpEveryKey: attempt > 1 || matchingExternalIDFirst,
+                    dryRun: dryRun, externalIDFirst: matchingExternalIDFirst)
             } catch  where attempt < 3 && UniqueViolation.matches(error) {
                 continue
             }
@@ -116,7 +119,8 @@ package struct OfferingUpserter: Sendable {
         results: [RowResult],
         in workspace: Workspace,
         lookUpEveryKey: Bool,
-        dryRun: Bool
+        dryRun: Bool,
+        externalIDFirst: Bool
     ) async throws -> [RowResult] {
         let now = self.clock.now
         let skus = changes.values.compactMap { $0.sku.value }
@@ -140,7 +144,10 @@ package struct OfferingUpserter: Sendable {
             for index in changes.keys.sorted() {
                 let change = changes[index]!
                 let key: OfferingStore.StoredKey? =
-                    switch change.matchKey! {
+                    switch externalIDFirst
+                        ? change.externalID.value.map(OfferingChanges.MatchKey.externalID) ?? change.matchKey!
+                        : change.matchKey!
+                    {
                     case .sku(let sku): bySKU[sku]
                     case .externalID(let externalID): byExternalID[externalID]
                     }
@@ -174,6 +181,10 @@ package struct OfferingUpserter: Sendable {
                         throw ValidationFailure(
                             field: "externalId", message: "already belongs to another offering, \(owner.id)"
                         )
+                    }
+                    if let sku = offering.sku, let owner = bySKU[sku], owner.id != offering.id {
+                        throw ValidationFailure(
+                            field: "sku", message: "already belongs to another offering, \(owner.id)")
                     }
                     offering.upsertFingerprint = change.fingerprint
                     if let existing {

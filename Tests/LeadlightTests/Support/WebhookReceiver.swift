@@ -56,21 +56,9 @@ final class WebhookReceiver: Sendable {
             return Response(
                 status: answer.status, body: .init(byteBuffer: ByteBuffer(string: "answered \(answer.status.code)")))
         }
-        let (ready, signal) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "webhook-receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { channel in signal.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let task = Task { try await app.run() }
+        let (task, bound) = try await LoopbackServer.start(router, label: "webhook-receiver", port: port)
         self.task.withLock { $0 = task }
-        for await bound in ready {
-            self.boundPort.store(bound, ordering: .relaxed)
-            break
-        }
+        self.boundPort.store(bound, ordering: .relaxed)
     }
 
     /// Stops listening and lets the port go.
