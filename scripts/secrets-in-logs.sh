@@ -24,6 +24,7 @@ check 'v1,[A-Za-z0-9+/=]{40,}' "a webhook signature"
 check 'leadlight_session=[^;" ]{16,}' "a dashboard session cookie"
 check 'correct horse battery' "the test suite's password"
 check 'pm-[0-9A-F]{8}-[0-9A-F]{4}' "a Postmark token (LogTests)"
+check 'pat-na1-[0-9a-f]{8}-' "a HubSpot private app's token (HubSpotImportTests)"
 
 # the passwords and keys first runs printed, each looked for as it is
 for printed in "$dir"/*.stdout; do

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Testing
 
 @testable import Leadlight
@@ -11,7 +10,7 @@ import Testing
     typealias Product = HubSpotStandIn.Product
 
     static func client(_ standIn: HubSpotStandIn, token: String = HubSpotStandIn.token) -> HubSpotClient {
-        var client = HubSpotClient(baseURL: standIn.baseURL, token: token, logger: Logger(label: "hubspot-test"))
+        var client = HubSpotClient(baseURL: standIn.baseURL, token: token, logger: TestDatabase.logger)
         client.backoffUnit = .milliseconds(2)
         return client
     }
