@@ -285,7 +285,7 @@ private struct CSVImportRun {
         failures.sort { $0.line < $1.line }
         summary.failed += failures.count
         self.report.record.summary = summary
-        if !self.request.dryRun {
+        if !self.request.dryRun, chunkEnd > self.linesHandled {
             let written = (self.linesHandled + 1)...chunkEnd
             if let previous = self.report.record.writtenLines.last, previous.upperBound + 1 >= written.lowerBound {
                 self.report.record.writtenLines[self.report.record.writtenLines.count - 1] =
