@@ -49,6 +49,9 @@ lead_ids=$(for n in $(seq 1 40); do
     printf '"%s",' "$(api POST /leads "{\"name\": \"Lead $n\", \"email\": \"lead$n@example.com\"}" | field leadId)"
 done)
 showing_id=$(api POST /showings "{\"clientId\": \"$client_id\", \"listingId\": \"$listing_id\"}" | field showingId)
+# a key the run may revoke: stateful testing finds the keys through GET /api-keys and revokes them, its own too,
+# after which every request answers 401 (correctly, and nothing more is tested)
+spare_key_id=$(api POST /api-keys '{"name": "Contract spare"}' | field id)
 config="$work/schemathesis.toml"
 cat "$repo/scripts/contract-fuzz.toml" - >"$config" <<TOML
 
@@ -70,6 +73,10 @@ parameters = { "id" = { dictionary = "leads", probability = 0.9 } }
 [[operations]]
 include-operation-id = "updateShowing"
 parameters = { "id" = "$showing_id" }
+
+[[operations]]
+include-operation-id = "revokeAPIKey"
+parameters = { "id" = "$spare_key_id" }
 
 [[operations]]
 include-operation-id = "redeliverWebhook"
