@@ -90,7 +90,7 @@ func buildRouter(
     api.addRoutes(APIKeysController(database: database, clock: clock).routes, atPath: "api-keys")
     api.addRoutes(MeController(database: database, clock: clock).routes, atPath: "me")
     api.addRoutes(EventsController(database: database).routes, atPath: "events")
-    let imports = ImportsController(operations: CSVImportOperations(database: database, clock: clock))
+    let imports = ImportsController(operations: CSVImportOperations(database: database, clock: clock, metrics: metrics))
     api.post("products/import", use: imports.importOfferings)
     api.post("leads/import", use: imports.importLeads)
     api.post("clients/import", use: imports.importClients)
@@ -124,14 +124,14 @@ func buildRouter(
         operations: EmailImportOperations(database: database, clock: clock),
         maxBytes: min(configuration.maxRequestBodyBytes, EmailImportOperations.maxEmailBytes)
     ).addRoutes(to: router)
-    try addDashboard(to: router, configuration, database: database, limiter: rateLimiter)
+    try addDashboard(to: router, configuration, database: database, limiter: rateLimiter, metrics: metrics)
     return router
 }
 
 /// The agent's dashboard: server-rendered pages under `/`, signed in with the owner login (docs/DASHBOARD.md).
 private func addDashboard(
     to router: Router<APIContext>, _ configuration: LeadlightConfiguration, database: LeadlightDatabase,
-    limiter: any RateLimiter
+    limiter: any RateLimiter, metrics: ServerMetrics?
 ) throws {
     let pages = try DashboardPages.load()
     let clock = configuration.clock
@@ -173,8 +173,9 @@ private func addDashboard(
     ListingPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
     ShowingPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
     OfferingPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
-    ImportPages(database: database, clock: clock, pages: pages, maxBytes: configuration.maxImportBytes)
-        .addRoutes(to: signedIn)
+    ImportPages(
+        database: database, clock: clock, pages: pages, maxBytes: configuration.maxImportBytes, metrics: metrics
+    ).addRoutes(to: signedIn)
     WorkspaceSettingsPages(
         database: database, clock: clock, pages: pages, hasher: PasswordHasher(cost: configuration.passwordHashCost)
     ).addRoutes(to: signedIn)

@@ -9,10 +9,13 @@ import NIOCore
 package struct CSVImportOperations: Sendable {
     let database: LeadlightDatabase
     let clock: WallClock
+    /// Counts each import as it ends, when the server keeps metrics.
+    let metrics: ServerMetrics?
 
-    package init(database: LeadlightDatabase, clock: WallClock) {
+    package init(database: LeadlightDatabase, clock: WallClock, metrics: ServerMetrics? = nil) {
         self.database = database
         self.clock = clock
+        self.metrics = metrics
     }
 
     /// Rows written in one transaction.
@@ -87,6 +90,7 @@ package struct CSVImportOperations: Sendable {
                 chunk = try await chunks.next()
             } catch {
                 await run.stop(because: error, cutOff: true)
+                self.metrics?.importEnded(run.report.record)
                 throw error
             }
             do {
@@ -103,9 +107,11 @@ package struct CSVImportOperations: Sendable {
                 }
             } catch {
                 await run.stop(because: error, cutOff: false)
+                self.metrics?.importEnded(run.report.record)
                 throw error
             }
         }
+        self.metrics?.importEnded(run.report.record)
         return run.report
     }
 }

@@ -62,6 +62,26 @@ package final class ServerMetrics: Sendable {
         ).increment()
     }
 
+    /// An import ended (completed, interrupted or refused): counted by kind, origin and status, and its rows by
+    /// outcome.
+    func importEnded(_ record: ImportRecord) {
+        self.registry.makeCounter(
+            descriptor: Self.imports,
+            labels: [
+                ("kind", record.kind.rawValue), ("origin", record.origin.rawValue), ("status", record.status.rawValue),
+            ]
+        ).increment()
+        let summary = record.summary
+        for (outcome, rows) in [
+            ("created", summary.created), ("updated", summary.updated), ("unchanged", summary.unchanged),
+            ("failed", summary.failed),
+        ] where rows > 0 {
+            self.registry.makeCounter(
+                descriptor: Self.importRows, labels: [("kind", record.kind.rawValue), ("outcome", outcome)]
+            ).increment(by: Int64(rows))
+        }
+    }
+
     // MARK: The text Prometheus reads
 
     /// Every metric in Prometheus's text format, the states read now. A state that cannot be read (the
@@ -124,6 +144,17 @@ package final class ServerMetrics: Sendable {
     }
     private static var mcpToolCalls: MetricNameDescriptor {
         named("mcp_tool_calls", unit: "total", "MCP tools/call requests, by tool and outcome: ok or error.")
+    }
+    private static var imports: MetricNameDescriptor {
+        named(
+            "imports", unit: "total",
+            "Imports ended (a dry run too), by kind, origin (api, dashboard) and status (completed, interrupted, refused)."
+        )
+    }
+    private static var importRows: MetricNameDescriptor {
+        named(
+            "import_rows", unit: "total",
+            "Rows of ended imports, by kind and outcome: created, updated, unchanged or failed.")
     }
     private static var webhookQueue: MetricNameDescriptor {
         named("webhook_queue_depth", "Webhook deliveries waiting to be sent to enabled endpoints, due or scheduled.")

@@ -101,6 +101,37 @@ import Testing
         }
     }
 
+    /// Imports, counted as they end: by kind, origin and status, and their rows by outcome.
+    @Test(.enabled { await ExternalTool.prometheusClientAvailable() })
+    func importsAreCountedWithTheirRows() async throws {
+        try await TestDatabase.sqlite.withFreshLocation { location in
+            let server = try await ServerProcess.start(
+                ["--database-url", location.databaseURL, "--metrics-port", "0"],
+                alsoPrinting: "Metrics for Prometheus at ")
+            defer { Task { await server.stop() } }
+            let key = try #require(server.output.firstMatch(of: /alk_live_[0-9A-Za-z]+/).map { String($0.output) })
+            let metricsURL = try #require(
+                server.output.firstMatch(of: /Metrics for Prometheus at (http:\/\/127\.0\.0\.1:[0-9]+\/metrics)/)
+                    .map { String($0.output.1) })
+            let file = Data("sku,name,price\nM-1,Mug,4\nM-2,Bowl,6\nM-3,Plate,six\n".utf8)
+            for path in ["/api/v1/products/import", "/api/v1/products/import?dryRun=true"] {
+                let answer = try await server.request(.POST, path, key: key, body: file, contentType: "text/csv")
+                #expect(answer.status == 207)
+            }
+            let refused = try await server.request(
+                .POST, "/api/v1/leads/import", key: key, body: Data("colour\nred\n".utf8), contentType: "text/csv")
+            #expect(refused.status == 400)
+            let after = try await Self.scrape(metricsURL)
+            let offerings = ["kind": "offerings", "origin": "api", "status": "completed"]
+            #expect(after.value("leadlight_imports_total", offerings) == 2)
+            #expect(after.value("leadlight_imports_total", ["kind": "leads", "status": "refused"]) == 1)
+            // the dry run after the import finds its two rows unchanged
+            #expect(after.value("leadlight_import_rows_total", ["kind": "offerings", "outcome": "created"]) == 2)
+            #expect(after.value("leadlight_import_rows_total", ["kind": "offerings", "outcome": "unchanged"]) == 2)
+            #expect(after.value("leadlight_import_rows_total", ["kind": "offerings", "outcome": "failed"]) == 2)
+        }
+    }
+
     /// Every sample, as Prometheus's Python client parses the text.
     struct Samples {
         struct Sample: Decodable {

@@ -13,8 +13,11 @@ struct ImportPages {
     let pages: DashboardPages
     /// `LEADLIGHT_MAX_IMPORT_BYTES`.
     let maxBytes: Int
+    let metrics: ServerMetrics?
 
-    var operations: CSVImportOperations { CSVImportOperations(database: self.database, clock: self.clock) }
+    var operations: CSVImportOperations {
+        CSVImportOperations(database: self.database, clock: self.clock, metrics: self.metrics)
+    }
     var uploads: ImportUploadStore { ImportUploadStore(database: self.database) }
 
     func addRoutes(to group: RouterGroup<APIContext>) {
