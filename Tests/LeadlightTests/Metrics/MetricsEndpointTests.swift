@@ -22,10 +22,7 @@ import Testing
                 ],
                 alsoPrinting: "Metrics for Prometheus at ")
             defer { Task { await server.stop() } }
-            let key = try #require(server.output.firstMatch(of: /alk_live_[0-9A-Za-z]+/).map { String($0.output) })
-            let metricsURL = try #require(
-                server.output.firstMatch(of: /Metrics for Prometheus at (http:\/\/127\.0\.0\.1:[0-9]+\/metrics)/)
-                    .map { String($0.output.1) })
+            let (key, metricsURL) = try Self.keyAndMetricsURL(printedBy: server)
             #expect(try await Self.get("\(server.baseURL)/metrics").status == 404, "never on the public listener")
 
             let before = try await Self.scrape(metricsURL)
@@ -109,10 +106,7 @@ import Testing
                 ["--database-url", location.databaseURL, "--metrics-port", "0"],
                 alsoPrinting: "Metrics for Prometheus at ")
             defer { Task { await server.stop() } }
-            let key = try #require(server.output.firstMatch(of: /alk_live_[0-9A-Za-z]+/).map { String($0.output) })
-            let metricsURL = try #require(
-                server.output.firstMatch(of: /Metrics for Prometheus at (http:\/\/127\.0\.0\.1:[0-9]+\/metrics)/)
-                    .map { String($0.output.1) })
+            let (key, metricsURL) = try Self.keyAndMetricsURL(printedBy: server)
             let file = Data("sku,name,price\nM-1,Mug,4\nM-2,Bowl,6\nM-3,Plate,six\n".utf8)
             for path in ["/api/v1/products/import", "/api/v1/products/import?dryRun=true"] {
                 let answer = try await server.request(.POST, path, key: key, body: file, contentType: "text/csv")
@@ -155,6 +149,15 @@ import Testing
         print(json.dumps([{"name": s.name, "labels": s.labels, "value": s.value}
             for family in text_string_to_metric_families(sys.stdin.read()) for s in family.samples]))
         """
+
+    /// The first run's API key and the metrics listener's address, as the server printed them.
+    private static func keyAndMetricsURL(printedBy server: ServerProcess) throws -> (key: String, url: String) {
+        let key = try #require(server.output.firstMatch(of: /alk_live_[0-9A-Za-z]+/).map { String($0.output) })
+        let url = try #require(
+            server.output.firstMatch(of: /Metrics for Prometheus at (http:\/\/127\.0\.0\.1:[0-9]+\/metrics)/)
+                .map { String($0.output.1) })
+        return (key, url)
+    }
 
     private static func scrape(_ url: String) async throws -> Samples {
         let answer = try await Self.get(url)
