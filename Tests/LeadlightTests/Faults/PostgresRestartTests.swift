@@ -87,7 +87,9 @@ import Testing
             all.contains { $0.status == 503 }, "some requests met the outage (it lasted \(ContinuousClock.now - down))")
         #expect(all.allSatisfy { [201, 503].contains($0.status) }, "\(Set(all.map(\.status)))")
         #expect(all.filter { $0.status == 503 }.allSatisfy { $0.code == "database_unavailable" })
-        #expect(all.allSatisfy { $0.seconds < 10 }, "the slowest took \(all.map(\.seconds).max() ?? 0) s")
+        // bounded as docs/DEPLOY.md says: at most 5 s waiting for a connection, then at most 10 s for PostgreSQL to
+        // open one (a CI run saw 10.0008 s against the 10 s this bound once was, and the documented worst is 15)
+        #expect(all.allSatisfy { $0.seconds < 16 }, "the slowest took \(all.map(\.seconds).max() ?? 0) s")
         // every acknowledged lead is stored, and every stored lead has its one event: nothing half-written
         let acknowledged = Set(all.compactMap(\.lead))
         try await LeadlightDatabase.withOpen(.postgres(url: cluster.url), logger: TestDatabase.logger) { database in
