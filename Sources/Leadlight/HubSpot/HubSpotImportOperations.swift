@@ -134,11 +134,7 @@ package struct HubSpotImportOperations: Sendable {
                 }
             }
             if !self.dryRun, let first = self.pending.first?.row, let last = self.pending.last?.row {
-                if let previous = report.record.writtenLines.last, previous.upperBound + 1 >= first {
-                    report.record.writtenLines[report.record.writtenLines.count - 1] = previous.lowerBound...last
-                } else {
-                    report.record.writtenLines.append(first...last)
-                }
+                report.record.noteWritten(first...last)
             }
             self.pending.removeAll(keepingCapacity: true)
             try await self.fail(failures, into: &report)

@@ -292,13 +292,7 @@ private struct CSVImportRun {
         summary.failed += failures.count
         self.report.record.summary = summary
         if !self.request.dryRun, chunkEnd > self.linesHandled {
-            let written = (self.linesHandled + 1)...chunkEnd
-            if let previous = self.report.record.writtenLines.last, previous.upperBound + 1 >= written.lowerBound {
-                self.report.record.writtenLines[self.report.record.writtenLines.count - 1] =
-                    previous.lowerBound...written.upperBound
-            } else {
-                self.report.record.writtenLines.append(written)
-            }
+            self.report.record.noteWritten((self.linesHandled + 1)...chunkEnd)
         }
         self.linesHandled = chunkEnd
         let room = max(0, CSVImportOperations.reportedFailures - self.report.failures.count)

@@ -207,39 +207,15 @@ package struct CSVParser: Sendable {
         }
         switch self.state {
         case .fieldStart:
-            switch byte {
-            case Self.quote:
+            if byte == Self.quote {
                 self.state = .quoted
                 self.quotedColumn = self.record.fields.count + 1
-            case delimiter:
-                self.endField()
-            case Self.cr:
-                self.endField()
-                self.endRecord(into: &records)
-                self.state = .afterCR
-            case Self.lf:
-                self.endField()
-                self.endRecord(into: &records)
-            default:
+            } else if !self.separated(by: byte, delimiter: delimiter, into: &records) {
                 self.append(byte)
                 self.state = .unquoted
             }
         case .unquoted:
-            switch byte {
-            case delimiter:
-                self.endField()
-                self.state = .fieldStart
-            case Self.cr:
-                self.endField()
-                self.endRecord(into: &records)
-                self.state = .afterCR
-            case Self.lf:
-                self.endField()
-                self.endRecord(into: &records)
-                self.state = .fieldStart
-            default:
-                self.append(byte)
-            }
+            if !self.separated(by: byte, delimiter: delimiter, into: &records) { self.append(byte) }
         case .quoted:
             if byte == Self.quote {
                 self.state = .quoteInQuoted
@@ -247,22 +223,10 @@ package struct CSVParser: Sendable {
                 self.append(byte)
             }
         case .quoteInQuoted:
-            switch byte {
-            case Self.quote:
+            if byte == Self.quote {
                 self.append(byte)
                 self.state = .quoted
-            case delimiter:
-                self.endField()
-                self.state = .fieldStart
-            case Self.cr:
-                self.endField()
-                self.endRecord(into: &records)
-                self.state = .afterCR
-            case Self.lf:
-                self.endField()
-                self.endRecord(into: &records)
-                self.state = .fieldStart
-            default:
+            } else if !self.separated(by: byte, delimiter: delimiter, into: &records) {
                 if self.record.problem == nil {
                     self.record.problem = .textAfterClosingQuote(column: self.record.fields.count + 1)
                 }
@@ -274,6 +238,26 @@ package struct CSVParser: Sendable {
             self.state = .fieldStart
             self.consume(byte, into: &records)
         }
+    }
+
+    /// Outside quotes, a delimiter ends the field and a line break the record; false when `byte` is neither.
+    private mutating func separated(by byte: UInt8, delimiter: UInt8, into records: inout [Record]) -> Bool {
+        switch byte {
+        case delimiter:
+            self.endField()
+            self.state = .fieldStart
+        case Self.cr:
+            self.endField()
+            self.endRecord(into: &records)
+            self.state = .afterCR
+        case Self.lf:
+            self.endField()
+            self.endRecord(into: &records)
+            self.state = .fieldStart
+        default:
+            return false
+        }
+        return true
     }
 
     private mutating func append(_ byte: UInt8) {

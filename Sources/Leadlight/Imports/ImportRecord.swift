@@ -49,6 +49,16 @@ package struct ImportRecord: Sendable, Equatable, IdentifiedResource {
     /// The lines whose chunks committed: every row on them was created, updated, found unchanged or failed.
     package var writtenLines: [ClosedRange<Int>]
     package var summary: ImportSummary
+
+    /// Adds the lines a chunk wrote, joined to the range before when they follow it.
+    mutating func noteWritten(_ lines: ClosedRange<Int>) {
+        if let previous = self.writtenLines.last, previous.upperBound + 1 >= lines.lowerBound {
+            self.writtenLines[self.writtenLines.count - 1] =
+                previous.lowerBound...max(previous.upperBound, lines.upperBound)
+        } else {
+            self.writtenLines.append(lines)
+        }
+    }
 }
 
 /// The counts of an import, the bulk upsert's `summary`.
