@@ -24,10 +24,7 @@ struct HubSpotPullCommand {
         guard self.options.delimiter == nil else { throw ValidationError("--delimiter is for files") }
         let configuration = try self.options.database.configuration()
         let logger = CommandLineSupport.makeLogger(configuration)
-        let client = HubSpotClient(
-            baseURL: environment["LEADLIGHT_HUBSPOT_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? HubSpotClient.defaultBaseURL,
-            token: token, logger: logger)
+        let client = HubSpotClient(baseURL: configuration.hubspot.baseURL, token: token, logger: logger)
         let progress = ImportProgress(totalBytes: nil, onTerminal: isatty(STDERR_FILENO) == 1)
         let report: HubSpotImportOperations.Report
         do {

@@ -11,8 +11,15 @@ package func buildApplication(
     onMetricsRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let metrics = configuration.metrics.port.map { _ in ServerMetrics() }
-    let router = try buildRouter(configuration, database: database, metrics: metrics)
-    var services: [any Service] = []
+    let hubspotSyncs = HubSpotSyncWakeups()
+    let router = try buildRouter(
+        configuration, database: database, metrics: metrics, logger: logger, hubspotSyncs: hubspotSyncs)
+    var services: [any Service] = [
+        HubSpotSyncService(
+            operations: HubSpotConnectionOperations(
+                database: database, clock: configuration.clock, configuration: configuration.hubspot, logger: logger),
+            wakeups: hubspotSyncs)
+    ]
     if configuration.webhooks.runsWorkerInServer {
         services.append(
             WebhookDeliveryService(
@@ -44,7 +51,8 @@ package func buildApplication(
 
 /// Every route, on one screen.
 func buildRouter(
-    _ configuration: LeadlightConfiguration, database: LeadlightDatabase, metrics: ServerMetrics? = nil
+    _ configuration: LeadlightConfiguration, database: LeadlightDatabase, metrics: ServerMetrics? = nil,
+    logger: Logger = Logger(label: "leadlight"), hubspotSyncs: HubSpotSyncWakeups = HubSpotSyncWakeups()
 ) throws -> Router<APIContext> {
     let clock = configuration.clock
     let rateLimiter: any RateLimiter =
@@ -124,14 +132,16 @@ func buildRouter(
         operations: EmailImportOperations(database: database, clock: clock),
         maxBytes: min(configuration.maxRequestBodyBytes, EmailImportOperations.maxEmailBytes)
     ).addRoutes(to: router)
-    try addDashboard(to: router, configuration, database: database, limiter: rateLimiter, metrics: metrics)
+    try addDashboard(
+        to: router, configuration, database: database, limiter: rateLimiter, metrics: metrics, logger: logger,
+        hubspotSyncs: hubspotSyncs)
     return router
 }
 
 /// The agent's dashboard: server-rendered pages under `/`, signed in with the owner login (docs/DASHBOARD.md).
 private func addDashboard(
     to router: Router<APIContext>, _ configuration: LeadlightConfiguration, database: LeadlightDatabase,
-    limiter: any RateLimiter, metrics: ServerMetrics?
+    limiter: any RateLimiter, metrics: ServerMetrics?, logger: Logger, hubspotSyncs: HubSpotSyncWakeups
 ) throws {
     let pages = try DashboardPages.load()
     let clock = configuration.clock
@@ -182,6 +192,11 @@ private func addDashboard(
     PublicSiteSettingsPages(database: database, clock: clock, pages: pages).addRoutes(to: signedIn)
     EmailImportSettingsPages(
         database: database, clock: clock, pages: pages, baseURL: configuration.publicSite.baseURL
+    ).addRoutes(to: signedIn)
+    IntegrationSettingsPages(
+        hubspot: HubSpotConnectionOperations(
+            database: database, clock: clock, configuration: configuration.hubspot, logger: logger),
+        wakeups: hubspotSyncs, pages: pages
     ).addRoutes(to: signedIn)
     APISettingsPages(
         database: database, clock: clock, pages: pages,

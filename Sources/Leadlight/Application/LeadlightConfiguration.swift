@@ -39,6 +39,8 @@ package struct LeadlightConfiguration: Sendable {
     package var mcpTimeout: Duration = .seconds(30)
     /// Prometheus's `/metrics`, on a listener of its own; off unless a port is set.
     package var metrics = MetricsConfiguration()
+    /// The HubSpot connector: its API, the sync schedule, the key its tokens are sealed with.
+    package var hubspot = HubSpotConfiguration()
 
     /// A setting in the environment that cannot be used, named so the operator can fix it.
     package struct InvalidSetting: Error, CustomStringConvertible {
@@ -178,6 +180,32 @@ package struct LeadlightConfiguration: Sendable {
         }
         if let url = environment["LEADLIGHT_POSTMARK_BASE_URL"], !url.isEmpty {
             self.publicSite.mail.postmarkBaseURL = url
+        }
+        if let url = environment["LEADLIGHT_HUBSPOT_BASE_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
+            else {
+                throw InvalidSetting(name: "LEADLIGHT_HUBSPOT_BASE_URL", value: url, expected: "an http(s) URL")
+            }
+            self.hubspot.baseURL = url
+        }
+        if let minutes = environment["LEADLIGHT_HUBSPOT_SYNC_MINUTES"] {
+            // fractions of a minute are for the tests
+            guard let value = Double(minutes.trimmingCharacters(in: .whitespaces)),
+                value == 0 || (0.01...10_080).contains(value)
+            else {
+                throw InvalidSetting(
+                    name: "LEADLIGHT_HUBSPOT_SYNC_MINUTES", value: minutes,
+                    expected: "minutes from 1 to 10080, or 0 to sync only when asked")
+            }
+            self.hubspot.syncInterval = value == 0 ? nil : .milliseconds(Int64(value * 60_000))
+        }
+        if let key = environment["LEADLIGHT_SECRET_KEY"], !key.isEmpty {
+            guard SecretBox.key(from: key) != nil else {
+                throw InvalidSetting(
+                    name: "LEADLIGHT_SECRET_KEY", value: "(not shown)",
+                    expected: "64 hex digits or 32 bytes in base64 (openssl rand -hex 32)")
+            }
+            self.hubspot.secretKey = key
         }
     }
 

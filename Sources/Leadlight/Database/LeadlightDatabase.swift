@@ -16,6 +16,8 @@ import SQLiteKit
 ///   so two writers never deadlock on a lock upgrade; readers keep going in parallel thanks to WAL.
 package struct LeadlightDatabase: Sendable {
     package let dialect: DatabaseDialect
+    /// Where it is: the SQLite file keeps the key third-party tokens are sealed with beside it (`SecretBox`).
+    package let location: DatabaseLocation
     /// For reads. Stores constructed on it must not be used for multi-statement writes.
     package let sql: any SQLDatabase
     /// What each `transaction` tells the rest of the process once it has ended: rings for webhook deliveries,
@@ -116,6 +118,7 @@ package struct LeadlightDatabase: Sendable {
                 commits: commits, thread: SQLiteThread(name: "sqlite-writer"))
             return LeadlightDatabase(
                 dialect: .sqlite,
+                location: .sqlite(path: path),
                 sql: sql,
                 commits: commits,
                 pools: [reads, writes],
@@ -155,6 +158,7 @@ package struct LeadlightDatabase: Sendable {
             use: ConnectionPoolUse(pool: "postgres", size: Self.postgresConnections))
         return LeadlightDatabase(
             dialect: .postgres,
+            location: .postgres(url: url),
             sql: PooledSQLDatabase(
                 lender: lender, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
                 dialect: PostgresDialect()

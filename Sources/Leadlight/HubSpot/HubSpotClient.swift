@@ -33,10 +33,15 @@ package struct HubSpotClient: Sendable {
         self.logger = logger
     }
 
+    /// Products a page asks for: HubSpot's most.
+    static let pageSize = 100
+    /// The most results one search gives, however it is paged.
+    static let searchResultsLimit = 10_000
+
     /// One page of products as HubSpot lists them; `after` nil for the first. `archived` lists the archived ones.
-    func products(after: String?, archived: Bool) async throws -> HubSpotPage {
+    func products(after: String?, archived: Bool, limit: Int = Self.pageSize) async throws -> HubSpotPage {
         var query = [
-            "limit=100", "archived=\(archived)", "properties=\(Self.properties.joined(separator: ","))",
+            "limit=\(limit)", "archived=\(archived)", "properties=\(Self.properties.joined(separator: ","))",
         ]
         if let after { query.append("after=\(Self.percentEncoded(after))") }
         let body = try await self.send(.GET, "/crm/v3/objects/products?" + query.joined(separator: "&"), body: nil)
@@ -57,7 +62,7 @@ package struct HubSpotClient: Sendable {
                 ]
             ],
             "sorts": [["propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"]],
-            "properties": Self.properties, "limit": 100,
+            "properties": Self.properties, "limit": Self.pageSize,
         ]
         if let after { search["after"] = after }
         let body = try await self.send(

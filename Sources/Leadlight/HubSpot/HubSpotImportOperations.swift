@@ -25,27 +25,38 @@ package struct HubSpotImportOperations: Sendable {
         package var notes: [ImportFailure] = []
     }
 
+    /// Pulls every product (`changedSince` nil), or those HubSpot says changed since then (its search, oldest
+    /// change first; archived products are seen by the next full pull).
     package func pull(
         from client: HubSpotClient, in workspace: Workspace, startedBy: String, dryRun: Bool = false,
+        changedSince: Date? = nil, id: ImportRecord.ID = .generate(),
         progress: @Sendable (ImportRecord) -> Void = { _ in }
     ) async throws -> Report {
         var report = Report(
             record: ImportRecord(
-                id: .generate(), workspaceID: workspace.id, kind: .offerings, origin: .hubspot, startedBy: startedBy,
-                fileName: "HubSpot products", dryRun: dryRun, status: .running, message: nil, headers: Self.headers,
+                id: id, workspaceID: workspace.id, kind: .offerings, origin: .hubspot, startedBy: startedBy,
+                fileName: changedSince.map {
+                    "HubSpot products changed since \($0.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)))"
+                }
+                    ?? "HubSpot products",
+                dryRun: dryRun, status: .running, message: nil, headers: Self.headers,
                 fields: Self.headers.map { _ in nil }, startedAt: self.clock.now, finishedAt: nil, bytesRead: 0,
                 linesRead: 0, writtenLines: [], summary: ImportSummary()))
         try await ImportStore(database: self.database.sql).insert(report.record)
         var pull = Pull(operations: self, workspace: workspace, dryRun: dryRun)
         do {
-            for archived in [false, true] {
-                var after: String?
-                repeat {
-                    let page = try await client.products(after: after, archived: archived)
-                    for product in page.products { try await pull.take(product, into: &report) }
-                    after = page.next
-                    progress(report.record)
-                } while after != nil
+            if let changedSince {
+                try await self.readChanges(since: changedSince, from: client, into: &pull, &report, progress)
+            } else {
+                for archived in [false, true] {
+                    var after: String?
+                    repeat {
+                        let page = try await client.products(after: after, archived: archived)
+                        for product in page.products { try await pull.take(product, into: &report) }
+                        after = page.next
+                        progress(report.record)
+                    } while after != nil
+                }
             }
             try await pull.write(into: &report)
             report.record.status = .completed
@@ -56,16 +67,46 @@ package struct HubSpotImportOperations: Sendable {
             }
         } catch {
             report.record.status = .interrupted
+            let reason =
+                error is CancellationError ? "it was stopped (disconnected, or the server stopping)" : "\(error)"
             report.record.message =
-                "The pull stopped: \(error). What was written before stays written; pull again to bring in the rest "
-                + "(products already in are found unchanged)."
+                "The pull stopped: \(reason). What was written before stays written; pull again to bring in the "
+                + "rest (products already in are found unchanged)."
             report.record.finishedAt = self.clock.now
-            try? await pull.save(report.record, adding: [])
+            // recorded even when this task is cancelled
+            let (record, pull) = (report.record, pull)
+            _ = await Task { try? await pull.save(record, adding: []) }.value
             throw error
         }
         report.record.finishedAt = self.clock.now
         try await pull.save(report.record, adding: [])
         return report
+    }
+
+    /// Reads the search's pages of changed products. The search gives at most 10,000 results for one query: past
+    /// that, it is asked again from the latest change read (products read twice are found unchanged).
+    private func readChanges(
+        since: Date, from client: HubSpotClient, into pull: inout Pull, _ report: inout Report,
+        _ progress: @Sendable (ImportRecord) -> Void
+    ) async throws {
+        var since = since
+        var after: String?
+        while true {
+            let page = try await client.productsChanged(since: since, after: after)
+            for product in page.products { try await pull.take(product, into: &report) }
+            progress(report.record)
+            guard let next = page.next else { return }
+            if (Int(next) ?? 0) + HubSpotClient.pageSize > HubSpotClient.searchResultsLimit {
+                let latest = page.products.compactMap {
+                    $0.properties["hs_lastmodifieddate"].flatMap(LeadlightJSON.date)
+                }.max()
+                guard let latest, latest > since else { return }  // 10,000 changed in one millisecond: the full pass
+                since = latest
+                after = nil
+            } else {
+                after = next
+            }
+        }
     }
 
     /// One pull under way: the rows waiting for their chunk, the skus seen.
@@ -97,7 +138,7 @@ package struct HubSpotImportOperations: Sendable {
                 return
             }
             if let sku = mapped.cells.first(where: { $0.field == "sku" })?.text {
-                if let owner = self.skuOwners[sku] {
+                if let owner = self.skuOwners[sku], owner != product.id {
                     report.record.summary.total += 1
                     let error = FieldError(
                         field: "sku",

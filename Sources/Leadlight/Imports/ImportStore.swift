@@ -68,6 +68,14 @@ struct ImportStore: Sendable {
             .map(Self.record)
     }
 
+    /// Removes an import that read nothing (a HubSpot sync that found no product changed).
+    func delete(_ id: ImportRecord.ID, in workspace: Workspace.ID) async throws {
+        try await self.database.delete(from: "import_failures").where("import_id", .equal, id.rawValue).run()
+        try await self.database.delete(from: "imports")
+            .where("id", .equal, id.rawValue).where("workspace_id", .equal, workspace.rawValue)
+            .run()
+    }
+
     /// The newest `limit` imports, newest first.
     func latest(_ limit: Int, in workspace: Workspace.ID) async throws -> [ImportRecord] {
         try await self.database.select().column("*").from("imports")

@@ -25,6 +25,8 @@ final class HubSpotStandIn: Sendable {
         var path: String
         var query: [String: String]
         var authorization: String?
+        /// A search's `hs_lastmodifieddate` filter, in milliseconds since 1970.
+        var since: String? = nil
     }
 
     /// An answer served in place of the next request.
@@ -51,6 +53,8 @@ final class HubSpotStandIn: Sendable {
     >(([], [], 0, [], false))
     private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
     private let boundPort = Atomic<Int>(0)
+    /// How long each answer takes, and when each request arrived and was answered.
+    private let pace = Mutex<(delay: Duration, answered: [ClosedRange<Date>])>((.zero, []))
 
     var baseURL: String { "http://127.0.0.1:\(self.boundPort.load(ordering: .relaxed))" }
     var seen: [Seen] { self.state.withLock { $0.seen } }
@@ -65,14 +69,29 @@ final class HubSpotStandIn: Sendable {
         }
     }
     func missScopes(_ missing: Bool) { self.state.withLock { $0.missingScopes = missing } }
+    /// Every answer from now on takes `delay`.
+    func answerAfter(_ delay: Duration) { self.pace.withLock { $0.delay = delay } }
+    /// When each request arrived and was answered, in the order answered.
+    var answered: [ClosedRange<Date>] { self.pace.withLock { $0.answered } }
+    /// Changes the products `ids` as HubSpot would: new properties, modified at `at`.
+    func change(_ ids: Set<String>, at: Date, _ edit: (inout Product) -> Void) {
+        self.state.withLock { state in
+            for index in state.products.indices where ids.contains(state.products[index].id) {
+                edit(&state.products[index])
+                state.products[index].modifiedAt = at
+            }
+        }
+    }
 
     func start() async throws {
         let router = Router()
-        router.get("crm/v3/objects/products") { request, _ in self.answer(request, search: nil) }
+        router.get("crm/v3/objects/products") { request, _ in
+            try await self.paced { self.answer(request, search: nil) }
+        }
         router.post("crm/v3/objects/products/search") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
-            return self.answer(
-                request, search: try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
+            let search = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+            return try await self.paced { self.answer(request, search: search) }
         }
         let (task, bound) = try await LoopbackServer.start(router, label: "hubspot-stand-in")
         self.task.withLock { $0 = task }
@@ -88,14 +107,26 @@ final class HubSpotStandIn: Sendable {
         _ = await task?.result
     }
 
+    /// Answers after the delay set, noting when.
+    private func paced(_ answer: () -> Response) async throws -> Response {
+        let arrived = Date()
+        let delay = self.pace.withLock { $0.delay }
+        if delay > .zero { try await Task.sleep(for: delay) }
+        let response = answer()
+        self.pace.withLock { $0.answered.append(arrived...Date()) }
+        return response
+    }
+
     private func answer(_ request: Request, search: [String: Any]?) -> Response {
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let authorization = request.headers[.authorization]
+        let filter = ((search?["filterGroups"] as? [[String: Any]])?.first?["filters"] as? [[String: Any]])?.first
         let (canned, products, missingScopes) = self.state.withLock { state in
             state.seen.append(
                 Seen(
-                    method: request.method.rawValue, path: request.uri.path, query: query, authorization: authorization)
+                    method: request.method.rawValue, path: request.uri.path, query: query, authorization: authorization,
+                    since: filter?["value"] as? String)
             )
             let serve = !state.canned.isEmpty && state.seen.count >= state.cannedFrom
             return (serve ? state.canned.removeFirst() : nil, state.products, state.missingScopes)
@@ -121,7 +152,6 @@ final class HubSpotStandIn: Sendable {
             asked = search["properties"] as? [String] ?? []
             limit = min(100, search["limit"] as? Int ?? 10)
             after = Int(search["after"] as? String ?? "0") ?? 0
-            let filter = ((search["filterGroups"] as? [[String: Any]])?.first?["filters"] as? [[String: Any]])?.first
             let since = (filter?["value"] as? String).flatMap(Double.init).map {
                 Date(timeIntervalSince1970: $0 / 1000)
             }

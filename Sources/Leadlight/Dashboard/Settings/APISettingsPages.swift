@@ -79,6 +79,7 @@ struct APISettingsPages {
             .init(text: "Workspace", href: "/settings", current: current == "workspace"),
             .init(text: "Public site", href: "/settings/public-site", current: current == "public-site"),
             .init(text: "Email import", href: "/settings/email-import", current: current == "email-import"),
+            .init(text: "Integrations", href: "/settings/integrations", current: current == "integrations"),
             .init(text: "API", href: "/settings/api", current: current == "api"),
         ]
     }

@@ -33,6 +33,7 @@ package struct Migrator: Sendable {
         IndexRecordsInUseOnPostgreSQL(),
         IndexEventsInOrder(),
         CreateImports(),
+        CreateHubSpotConnections(),
     ]
 
     let database: LeadlightDatabase

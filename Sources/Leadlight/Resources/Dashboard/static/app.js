@@ -83,3 +83,17 @@
     form.querySelector("select[name=type]").addEventListener("change", function () { apply(form); });
   });
 })();
+
+// A page waiting on work done elsewhere (a HubSpot sync under way) carries data-refresh-seconds: it is read again
+// after that long, unless the user is typing in it.
+(function () {
+  "use strict";
+  var waiting = document.querySelector("[data-refresh-seconds]");
+  if (!waiting) { return; }
+  var seconds = Number(waiting.getAttribute("data-refresh-seconds")) || 5;
+  setTimeout(function () {
+    var active = document.activeElement;
+    if (active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA")) { return; }
+    window.location.reload();
+  }, seconds * 1000);
+})();
