@@ -83,29 +83,35 @@ package struct HubSpotImportOperations: Sendable {
         return report
     }
 
-    /// Reads the search's pages of changed products. The search gives at most 10,000 results for one query: past
-    /// that, it is asked again from the latest change read (products read twice are found unchanged).
+    /// Reads the search's pages of changed products. One search gives at most `searchResultsLimit` results however
+    /// it is paged: past that, it is asked again from the latest change read, leaving out the products read already
+    /// that changed at that very time.
     private func readChanges(
         since: Date, from client: HubSpotClient, into pull: inout Pull, _ report: inout Report,
         _ progress: @Sendable (ImportRecord) -> Void
     ) async throws {
         var since = since
         var after: String?
+        var readAtSince: Set<String> = []
         while true {
             let page = try await client.productsChanged(since: since, after: after)
-            for product in page.products { try await pull.take(product, into: &report) }
+            for product in page.products where !readAtSince.contains(product.id) {
+                try await pull.take(product, into: &report)
+            }
             progress(report.record)
             guard let next = page.next else { return }
-            if (Int(next) ?? 0) + HubSpotClient.pageSize > HubSpotClient.searchResultsLimit {
-                let latest = page.products.compactMap {
-                    $0.properties["hs_lastmodifieddate"].flatMap(LeadlightJSON.date)
-                }.max()
-                guard let latest, latest > since else { return }  // 10,000 changed in one millisecond: the full pass
-                since = latest
-                after = nil
-            } else {
+            guard (Int(next) ?? 0) + HubSpotClient.pageSize > client.searchResultsLimit else {
                 after = next
+                continue
             }
+            let changes = page.products.compactMap { product in
+                product.properties["hs_lastmodifieddate"].flatMap(LeadlightJSON.date).map { (product.id, $0) }
+            }
+            // so many changed at one millisecond that a search cannot go past them: the next full pass reads them
+            guard let latest = changes.map(\.1).max(), latest > since else { return }
+            readAtSince = Set(changes.filter { $0.1 == latest }.map(\.0))
+            since = latest
+            after = nil
         }
     }
 

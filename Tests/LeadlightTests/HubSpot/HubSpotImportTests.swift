@@ -133,6 +133,37 @@ import Testing
         }
     }
 
+    /// HubSpot's search gives at most 10,000 results however it is paged (here 300): the pull of what changed asks
+    /// again from the latest change read, and the products changed at that very moment are not read twice.
+    @Test func aSearchPastHubSpotsLimitIsAskedAgainFromTheLatestChange() async throws {
+        try await Self.withStandIn { standIn in
+            let since = Date(timeIntervalSince1970: 1_800_000_000)
+            standIn.set(
+                (1...750).map { index in
+                    Product(
+                        id: "\(5000 + index)", properties: ["name": "Product \(index)", "price": "\(index)"],
+                        // five of those on the first search's last page changed at the same moment as five after
+                        modifiedAt: since.addingTimeInterval(Double((296...305).contains(index) ? 300 : index)))
+                })
+            standIn.limitSearches(to: 300)
+            try await withTestApp(.sqlite) { _, seed in
+                let workspace = try await seed.workspace()
+                var client = Self.client(standIn)
+                client.searchResultsLimit = 300
+                let report = try await HubSpotImportOperations(database: seed.database, clock: .system).pull(
+                    from: client, in: workspace.workspace, startedBy: "test", changedSince: since)
+                #expect(report.record.status == .completed)
+                #expect(report.record.summary.created == 750 && report.record.summary.failed == 0)
+                #expect(report.record.linesRead == 750, "no product read twice")
+                let searches = standIn.seen
+                #expect(searches.allSatisfy { $0.method == "POST" })
+                #expect(searches.map(\.since).compactMap { $0 }.count == searches.count)
+                #expect(Set(searches.map(\.since)).count == 3, "asked again twice, from the latest change read")
+                #expect(try await seed.offerings(in: workspace.workspace.id).count == 750)
+            }
+        }
+    }
+
     @Test func aRefusedTokenMissingScopesTheDailyLimitAndAServerThatStaysDownStopThePull() async throws {
         try await Self.withStandIn { standIn in
             standIn.set([Product(id: "1", properties: ["name": "Chair", "hs_sku": "C-1"])])

@@ -49,8 +49,8 @@ final class HubSpotStandIn: Sendable {
     static let token = "pat-na1-11111111-2222-3333-4444-555555555555"
 
     private let state = Mutex<
-        (products: [Product], canned: [Canned], cannedFrom: Int, seen: [Seen], missingScopes: Bool)
-    >(([], [], 0, [], false))
+        (products: [Product], canned: [Canned], cannedFrom: Int, seen: [Seen], missingScopes: Bool, searchLimit: Int)
+    >(([], [], 0, [], false, 10_000))
     private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
     private let boundPort = Atomic<Int>(0)
     /// How long each answer takes, and when each request arrived and was answered.
@@ -69,6 +69,8 @@ final class HubSpotStandIn: Sendable {
         }
     }
     func missScopes(_ missing: Bool) { self.state.withLock { $0.missingScopes = missing } }
+    /// How many results one search gives at most, however paged (HubSpot's: 10,000); past it, a 400.
+    func limitSearches(to results: Int) { self.state.withLock { $0.searchLimit = results } }
     /// Every answer from now on takes `delay`.
     func answerAfter(_ delay: Duration) { self.pace.withLock { $0.delay = delay } }
     /// When each request arrived and was answered, in the order answered.
@@ -122,14 +124,16 @@ final class HubSpotStandIn: Sendable {
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let authorization = request.headers[.authorization]
         let filter = ((search?["filterGroups"] as? [[String: Any]])?.first?["filters"] as? [[String: Any]])?.first
-        let (canned, products, missingScopes) = self.state.withLock { state in
+        let (canned, products, missingScopes, searchLimit) = self.state.withLock { state in
             state.seen.append(
                 Seen(
                     method: request.method.rawValue, path: request.uri.path, query: query, authorization: authorization,
                     since: filter?["value"] as? String)
             )
             let serve = !state.canned.isEmpty && state.seen.count >= state.cannedFrom
-            return (serve ? state.canned.removeFirst() : nil, state.products, state.missingScopes)
+            return (
+                serve ? state.canned.removeFirst() : nil, state.products, state.missingScopes, state.searchLimit
+            )
         }
         if let canned { return Self.response(canned.status, canned.body, canned.headers) }
         guard authorization == "Bearer \(Self.token)" else {
@@ -157,7 +161,13 @@ final class HubSpotStandIn: Sendable {
             }
             chosen = products.filter { product in !product.archived && (since.map { $0 <= product.modifiedAt } ?? true)
             }
-            .sorted { $0.modifiedAt < $1.modifiedAt }
+            .sorted { ($0.modifiedAt, $0.id) < ($1.modifiedAt, $1.id) }
+            if after + limit > searchLimit {
+                return Self.response(
+                    400,
+                    #"{"status":"error","message":"There was a problem with the request.","correlationId":"a1b2c3d4-0000-4000-8000-000000000400","category":"VALIDATION_ERROR"}"#
+                )
+            }
         } else {
             asked = query["properties"]?.split(separator: ",").map(String.init) ?? []
             limit = min(100, Int(query["limit"] ?? "10") ?? 10)
