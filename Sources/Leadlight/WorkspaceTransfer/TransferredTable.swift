@@ -15,7 +15,8 @@ struct TransferredTable: Sendable {
     var mayExist = false
 
     /// Everything of a workspace but what is the server's rather than its own (sessions, idempotency keys, rate
-    /// windows, server secrets) and what triggers keep (record counts).
+    /// windows, server secrets, files uploaded for an import, the HubSpot connection, whose token is sealed
+    /// with this server's key) and what triggers keep (record counts).
     static let all: [TransferredTable] = [
         TransferredTable(name: "workspaces", scope: .column("id")),
         TransferredTable(name: "users"),
