@@ -17,7 +17,8 @@ package func buildApplication(
     var services: [any Service] = [
         HubSpotSyncService(
             operations: HubSpotConnectionOperations(
-                database: database, clock: configuration.clock, configuration: configuration.hubspot, logger: logger),
+                database: database, clock: configuration.clock, configuration: configuration.hubspot, logger: logger,
+                metrics: metrics),
             wakeups: hubspotSyncs)
     ]
     if configuration.webhooks.runsWorkerInServer {

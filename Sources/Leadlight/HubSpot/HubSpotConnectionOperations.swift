@@ -10,12 +10,18 @@ package struct HubSpotConnectionOperations: Sendable {
     let clock: WallClock
     let configuration: HubSpotConfiguration
     let logger: Logger
+    /// Counts each sync as an import, when the server keeps metrics.
+    let metrics: ServerMetrics?
 
-    package init(database: LeadlightDatabase, clock: WallClock, configuration: HubSpotConfiguration, logger: Logger) {
+    package init(
+        database: LeadlightDatabase, clock: WallClock, configuration: HubSpotConfiguration, logger: Logger,
+        metrics: ServerMetrics? = nil
+    ) {
         self.database = database
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     var store: HubSpotConnectionStore { HubSpotConnectionStore(database: self.database.sql) }
@@ -119,9 +125,10 @@ package struct HubSpotConnectionOperations: Sendable {
             }
             let importID = ImportRecord.ID.generate()
             let report = try await self.holding(workspaceID, by: owner, importID: importID) {
-                try await HubSpotImportOperations(database: self.database, clock: self.clock).pull(
-                    from: self.client(token), in: workspace, startedBy: "HubSpot sync", changedSince: since,
-                    id: importID)
+                try await HubSpotImportOperations(database: self.database, clock: self.clock, metrics: self.metrics)
+                    .pull(
+                        from: self.client(token), in: workspace, startedBy: "HubSpot sync", changedSince: since,
+                        id: importID)
             }
             ending.productsRead = report.record.linesRead
             if since != nil && report.record.linesRead == 0 {

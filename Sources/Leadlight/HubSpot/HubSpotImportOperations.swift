@@ -7,10 +7,13 @@ import Foundation
 package struct HubSpotImportOperations: Sendable {
     let database: LeadlightDatabase
     let clock: WallClock
+    /// Counts each pull as it ends, when the server keeps metrics.
+    let metrics: ServerMetrics?
 
-    package init(database: LeadlightDatabase, clock: WallClock) {
+    package init(database: LeadlightDatabase, clock: WallClock, metrics: ServerMetrics? = nil) {
         self.database = database
         self.clock = clock
+        self.metrics = metrics
     }
 
     /// The columns of a pull's error file: a product as read.
@@ -76,10 +79,12 @@ package struct HubSpotImportOperations: Sendable {
             // recorded even when this task is cancelled
             let (record, pull) = (report.record, pull)
             _ = await Task { try? await pull.save(record, adding: []) }.value
+            self.metrics?.importEnded(record)
             throw error
         }
         report.record.finishedAt = self.clock.now
         try await pull.save(report.record, adding: [])
+        self.metrics?.importEnded(report.record)
         return report
     }
 

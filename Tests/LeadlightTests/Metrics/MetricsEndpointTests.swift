@@ -126,6 +126,43 @@ import Testing
         }
     }
 
+    /// The server's HubSpot syncs are imports too (`origin` `hubspot`).
+    @Test func hubSpotSyncsAreCountedAsImports() async throws {
+        try await HubSpotImportTests.withStandIn { standIn in
+            standIn.set(HubSpotConnectionTests.products(12))
+            try await TestDatabase.sqlite.withFreshLocation { location in
+                let server = try await ServerProcess.start(
+                    ["--database-url", location.databaseURL, "--metrics-port", "0"],
+                    environment: [
+                        "LEADLIGHT_HUBSPOT_BASE_URL": standIn.baseURL, "LEADLIGHT_HUBSPOT_SYNC_MINUTES": "0.02",
+                    ],
+                    alsoPrinting: "Metrics for Prometheus at ")
+                defer { Task { await server.stop() } }
+                let (_, metricsURL) = try Self.keyAndMetricsURL(printedBy: server)
+                // the demo workspace connected beside the server, as its Settings page would
+                try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                    let workspace = try #require(
+                        try await database.sql.select().column("id").from("workspaces").first()?
+                            .decode(column: "id", as: String.self))
+                    var configuration = HubSpotConfiguration()
+                    configuration.baseURL = standIn.baseURL
+                    try await HubSpotConnectionOperations(
+                        database: database, clock: .system, configuration: configuration, logger: TestDatabase.logger
+                    ).connect(HubSpotStandIn.token, to: Workspace.ID(rawValue: workspace), by: "test")
+                }
+                let synced = ["kind": "offerings", "origin": "hubspot", "status": "completed"]
+                var after = try await Self.scrape(metricsURL)
+                let deadline = Date().addingTimeInterval(20)
+                while after.value("leadlight_imports_total", synced) < 1 && Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(200))
+                    after = try await Self.scrape(metricsURL)
+                }
+                #expect(after.value("leadlight_imports_total", synced) >= 1)
+                #expect(after.value("leadlight_import_rows_total", ["kind": "offerings", "outcome": "created"]) == 12)
+            }
+        }
+    }
+
     /// Every sample, as Prometheus's Python client parses the text.
     struct Samples {
         struct Sample: Decodable {
