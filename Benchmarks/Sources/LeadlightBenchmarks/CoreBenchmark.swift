@@ -131,6 +131,8 @@ struct CoreBenchmark {
             let unchanged = ProductsBenchmark.Timings(
                 batchSeconds: try await products.push(changed, to: server, key: key, expect: "unchanged"))
             let peakKilobytes = Self.peakResidentKilobytes(of: server.process.processIdentifier)
+            FileHandle.standardError.write(
+                Data("\(name) server's memory now: \(Self.residentParts(of: server.process.processIdentifier))\n".utf8))
 
             // The database's own limits, on their own files so the server's rows do not change them.
             var createLimit: Double?
@@ -215,6 +217,33 @@ struct CoreBenchmark {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? Int.max
+    }
+
+    /// What the process's resident memory is made of now: anonymous (the heap), file-backed (SQLite's mapped
+    /// database, the binary and its libraries), and the mappings holding the most, from `/proc/PID/smaps`.
+    static func residentParts(of pid: Int32) -> String {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let totals = status.split(separator: "\n")
+            .filter { line in ["VmRSS:", "RssAnon:", "RssFile:"].contains { line.hasPrefix($0) } }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+            .joined(separator: ", ")
+        var byMapping: [String: Int] = [:]
+        var current = "[anonymous]"
+        // read to its end: /proc files say they are empty, and a sized read stops early
+        let smaps = String(
+            decoding: FileHandle(forReadingAtPath: "/proc/\(pid)/smaps")?.readDataToEndOfFile() ?? Data(), as: UTF8.self
+        )
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count >= 5, fields[0].contains("-") {  // a mapping's first line: range perms offset dev inode [path]
+                current = fields.count >= 6 ? String(fields[5]) : "[anonymous]"
+            } else if fields.first == "Rss:", fields.count >= 2, let kilobytes = Int(fields[1]) {
+                byMapping[current, default: 0] += kilobytes
+            }
+        }
+        let largest = byMapping.sorted { $0.value > $1.value }.prefix(8)
+            .map { "\(($0.key as NSString).lastPathComponent) \($0.value / 1024) MB" }
+        return totals + "; largest: " + largest.joined(separator: ", ")
     }
 
     /// Runs `Benchmarks/python/sqlite_limits.py` and reads the JSON object it prints.

@@ -65,9 +65,11 @@ package struct LeadlightDatabase: Sendable {
     private static let postgresConnections = 16
 
     /// Set on every SQLite connection. Memory-mapped reads save a system call per page read, a measurable share of
-    /// a 1,000-row upsert; only the first 32 MiB of the file are mapped, as every page read that way stays in the
-    /// server's resident memory (mapping 256 MiB took the server to 320 MB through a 1,000,000-row import).
-    private static let connectionPragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA mmap_size = 33554432"]
+    /// a 1,000-row upsert; only the first 16 MiB of the file are mapped, as every page read that way stays in the
+    /// server's resident memory, once per connection that read it (mapping 256 MiB took the server to 320 MB
+    /// through a 1,000,000-row import; 32 MiB left 22–27 MB of mapped pages and a 101 MB peak in the core
+    /// benchmark, 16 MiB 11 MB and 86 MB, the upserts as fast: docs/BENCHMARKS.md).
+    private static let connectionPragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA mmap_size = 16777216"]
 
     /// A reader's: a 16 MiB page cache.
     private static let readerPragmas = Self.connectionPragmas + ["PRAGMA cache_size = -16384"]
