@@ -235,7 +235,8 @@ struct CoreBenchmark {
         )
         for line in smaps.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if fields.count >= 5, fields[0].contains("-") {  // a mapping's first line: range perms offset dev inode [path]
+            // a mapping's first line: range, permissions, offset, device, inode and its file if it has one
+            if fields.count >= 5, fields[0].contains("-") {
                 current = fields.count >= 6 ? String(fields[5]) : "[anonymous]"
             } else if fields.first == "Rss:", fields.count >= 2, let kilobytes = Int(fields[1]) {
                 byMapping[current, default: 0] += kilobytes
