@@ -24,13 +24,19 @@ struct RecordCounts: Sendable {
     /// How many rows the selection holds. (Written out rather than built: a list runs it on every request, and
     /// SQLKit's building and serializing of statements showed in the list's profile.)
     func total(_ selection: Selection) async throws -> Int {
+        try await self.database.raw(Self.totalQuery(selection)).first()?.decodeIfPresent(column: "n", as: Int.self)
+            ?? 0
+    }
+
+    /// `SELECT` the selection's total `AS n`: run alone, or read beside a page in its statement.
+    static func totalQuery(_ selection: Selection) -> SQLQueryString {
         var query: SQLQueryString = """
             SELECT CAST(SUM(n) AS BIGINT) AS n FROM record_counts
             WHERE workspace_id = \(bind: selection.workspace.rawValue) AND record = \(bind: selection.record.rawValue)
                 AND archived = \(bind: selection.archived)
             """
         if let state = selection.state { query = query + " AND state = \(bind: state)" }
-        return try await self.database.raw(query).first()?.decodeIfPresent(column: "n", as: Int.self) ?? 0
+        return query
     }
 
     /// How many rows of each state the record holds in use (a state without any is left out).

@@ -11,15 +11,23 @@ extension SQLDatabase {
         counted: RecordCounts.Selection? = nil,
         decode: (any SQLRow) throws -> T
     ) async throws -> ([T], Int) {
-        let page = try await filtered(self.select().column("*"))
+        var select = self.select().column("*")
+        if let counted {
+            // the total read in the page's own statement: one statement, one snapshot
+            select = select.column(SQLGroupExpression(RecordCounts.totalQuery(counted)), as: "leadlight_total")
+        }
+        let rows = try await filtered(select)
             .orderBy("created_at", .descending)
             .orderBy("id", .descending)
             .limit(limit)
             .offset(offset)
             .all()
-            .map(decode)
+        let page = try rows.map(decode)
         if let counted {
-            return (page, try await RecordCounts(database: self).total(counted))
+            if let first = rows.first {
+                return (page, try first.decodeIfPresent(column: "leadlight_total", as: Int.self) ?? 0)
+            }
+            return (page, offset == 0 ? 0 : try await RecordCounts(database: self).total(counted))
         }
         let total =
             try await filtered(self.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
