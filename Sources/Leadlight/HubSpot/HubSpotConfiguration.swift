@@ -29,6 +29,9 @@ package struct HubSpotConfiguration: Sendable {
         return min(syncInterval, .seconds(30))
     }
 
+    /// When a claim on a workspace's sync made or renewed at `now` runs out.
+    func claimEnd(from now: Date) -> Date { now.adding(self.leaseDuration) }
+
     /// The box tokens are sealed in on `database`: `LEADLIGHT_SECRET_KEY`'s key, else the SQLite file's key file.
     func secretBox(for database: LeadlightDatabase) throws -> SecretBox {
         try SecretBox.server(

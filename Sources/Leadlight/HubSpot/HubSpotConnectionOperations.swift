@@ -107,12 +107,10 @@ package struct HubSpotConnectionOperations: Sendable {
         let startedAt = self.clock.now
         let full =
             connection.fullPassAsked || connection.syncedThrough == nil
-            || connection.lastFullPassAt.map {
-                startedAt.timeIntervalSince($0) >= Double(self.configuration.fullPassEvery / .seconds(1))
-            } ?? true
-        let since = full ? nil : connection.syncedThrough.map { $0 - Double(self.configuration.lookBack / .seconds(1)) }
+            || connection.lastFullPassAt.map { $0.adding(self.configuration.fullPassEvery) <= startedAt } ?? true
+        let since = full ? nil : connection.syncedThrough?.adding(.zero - self.configuration.lookBack)
         var ending = HubSpotConnectionStore.Ending(at: startedAt, productsRead: 0)
-        let next = self.configuration.syncInterval.map { startedAt + Double($0 / .milliseconds(1)) / 1000 }
+        let next = self.configuration.syncInterval.map { startedAt.adding($0) }
         do {
             guard let token = try? self.configuration.secretBox(for: self.database).open(connection.tokenSealed) else {
                 ending.error =
@@ -181,12 +179,12 @@ package struct HubSpotConnectionOperations: Sendable {
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let store = self.store
-        let (lease, clock, logger) = (self.configuration.leaseDuration, self.clock, self.logger)
+        let (configuration, clock, logger) = (self.configuration, self.clock, self.logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 while true {
-                    let until = clock.now + Double(lease / .milliseconds(1)) / 1000
+                    let until = configuration.claimEnd(from: clock.now)
                     do {
                         guard try await store.renew(workspace, by: owner, until: until, importID: importID) else {
                             throw ClaimLost()
@@ -196,7 +194,7 @@ package struct HubSpotConnectionOperations: Sendable {
                     } catch {
                         logger.warning("Could not renew a HubSpot sync's claim: \(String(reflecting: error))")
                     }
-                    try await Task.sleep(for: lease / 6)
+                    try await Task.sleep(for: configuration.leaseDuration / 6)
                 }
             }
             defer { group.cancelAll() }

@@ -16,6 +16,9 @@ package struct HubSpotImportOperations: Sendable {
         self.metrics = metrics
     }
 
+    /// The file name a pull of every product is recorded with (one of the changed products names its start).
+    static let everyProductName = "HubSpot products"
+
     /// The columns of a pull's error file: a product as read.
     static let headers = ["hs_object_id", "name", "hs_sku", "price", "recurringbillingfrequency", "archived"]
 
@@ -41,7 +44,7 @@ package struct HubSpotImportOperations: Sendable {
                 fileName: changedSince.map {
                     "HubSpot products changed since \($0.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)))"
                 }
-                    ?? "HubSpot products",
+                    ?? Self.everyProductName,
                 dryRun: dryRun, status: .running, message: nil, headers: Self.headers,
                 fields: Self.headers.map { _ in nil }, startedAt: self.clock.now, finishedAt: nil, bytesRead: 0,
                 linesRead: 0, writtenLines: [], summary: ImportSummary()))

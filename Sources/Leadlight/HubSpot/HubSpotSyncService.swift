@@ -68,7 +68,7 @@ package struct HubSpotSyncService: Service {
                 where !done.contains(workspace) {
                     done.insert(workspace)
                     let now = operations.clock.now
-                    let until = now + Double(operations.configuration.leaseDuration / .milliseconds(1)) / 1000
+                    let until = operations.configuration.claimEnd(from: now)
                     guard
                         let connection = try await operations.store.claim(
                             workspace, by: self.owner, until: until, at: now)

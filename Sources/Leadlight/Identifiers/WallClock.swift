@@ -23,4 +23,9 @@ extension Date {
     init(millisecondsSince1970 milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
+
+    /// This time moved on by `duration` (back, when it is negative), to the millisecond.
+    func adding(_ duration: Duration) -> Date {
+        self.addingTimeInterval(Double(duration / .milliseconds(1)) / 1000)
+    }
 }

@@ -106,7 +106,7 @@ package struct WebhookDeliveryService: Service {
     private func claim(_ limit: Int) async -> [ClaimedWebhookDelivery] {
         guard limit > 0 else { return [] }
         let now = self.clock.now
-        let until = now.addingTimeInterval(Double(self.configuration.effectiveClaimLease / .milliseconds(1)) / 1000)
+        let until = now.adding(self.configuration.effectiveClaimLease)
         do {
             return try await self.database.transaction { [workerID] tx in
                 try await WebhookDeliveryStore(database: tx).claimDue(
@@ -133,8 +133,7 @@ package struct WebhookDeliveryService: Service {
                 let ended = outcome.attempt.startedAt.addingTimeInterval(
                     Double(outcome.attempt.latencyMilliseconds) / 1000)
                 outcome.attempt.nextRetryAt = Date(
-                    millisecondsSince1970: ended.addingTimeInterval(Double(wait / .milliseconds(1)) / 1000)
-                        .millisecondsSince1970)
+                    millisecondsSince1970: ended.adding(wait).millisecondsSince1970)
             }
             return outcome
         }

@@ -80,7 +80,8 @@ struct IntegrationSettingsPages {
                 guard let id, let record = try await imports.find(id, in: signedIn.workspaceID) else { return nil }
                 return SyncShown(
                     when: DashboardFormat.when(record.startedAt, in: zone),
-                    what: record.fileName == "HubSpot products" ? "every product" : "the products changed",
+                    what: record.fileName == HubSpotImportOperations.everyProductName
+                        ? "every product" : "the products changed",
                     href: "/imports/\(record.id.rawValue)", status: record.status.rawValue, summary: record.summary,
                     message: record.message, hasFailures: record.summary.failed > 0)
             }
