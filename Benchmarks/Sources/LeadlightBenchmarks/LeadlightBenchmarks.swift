@@ -12,6 +12,10 @@ import Logging
 ///     leadlight-bench core [--postgres-url URL] [--seconds 6] [--batches 10]
 ///     leadlight-bench mcp [--seconds 10]
 ///     leadlight-bench import [--postgres-url URL] [--rows 100000] [--big-rows 1000000]
+///     leadlight-bench seed --database-url URL
+///
+/// `seed` fills a database as the core benchmark does (a workspace, 10,000 leads, 2,000 clients) and prints its
+/// API key, for profiling a server by hand (docs/DEVELOPMENT.md).
 ///
 /// Prints a Markdown report. `scripts/bench-products.sh` builds, starts PostgreSQL and runs it.
 @main
@@ -28,6 +32,13 @@ struct LeadlightBenchmarks {
             let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 6
             let batches = arguments.firstIndex(of: "--batches").flatMap { Int(arguments[$0 + 1]) } ?? 10
             print(try await CoreBenchmark(postgresURL: postgresURL, seconds: seconds, batches: batches).run())
+            return
+        }
+        if arguments.first == "seed", let url = arguments.firstIndex(of: "--database-url").map({ arguments[$0 + 1] }) {
+            let key = try LeadsBenchmark.createWorkspace(url)
+            try await LeadsBenchmark.seedLeads(url)
+            try await DashboardBenchmark.seedClients(url)
+            print(key)
             return
         }
         if arguments.first == "import" {
@@ -61,7 +72,7 @@ struct LeadlightBenchmarks {
         guard arguments.first == "products" else {
             FileHandle.standardError.write(
                 Data(
-                    "usage: leadlight-bench products|leads|webhooks|dashboard|public-site|core|mcp|import [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
+                    "usage: leadlight-bench products|leads|webhooks|dashboard|public-site|core|mcp|import|seed [--postgres-url URL] [--batches N] [--rounds N] [--seconds N]\n"
                         .utf8))
             exit(2)
         }

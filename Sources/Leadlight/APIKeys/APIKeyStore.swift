@@ -31,13 +31,13 @@ package struct APIKeyStore: Sendable {
     }
 
     /// The key with this secret, or nil when it is unknown or revoked (whether it has expired is the caller's to
-    /// check: the answer may be cached past its expiry).
+    /// check: the answer may be cached past its expiry). Written out rather than built: every API request runs it.
     package func authenticate(_ secret: APIKeySecret) async throws -> APIKey? {
-        try await self.database.select().column("*").from("api_keys")
-            .where("secret_hash", .equal, secret.hash)
-            .where("revoked_at", .is, SQLLiteral.null)
-            .first()
-            .map(APIKey.init(row:))
+        try await self.database.raw(
+            "SELECT * FROM api_keys WHERE secret_hash = \(bind: secret.hash) AND revoked_at IS NULL"
+        )
+        .first()
+        .map(APIKey.init(row:))
     }
 
     /// Records use, at most once per `interval`, so authentication is not a write on every request.
@@ -82,17 +82,19 @@ package struct APIKeyStore: Sendable {
 }
 
 extension APIKey {
+    /// Reads the columns in the table's order (`RowColumns`): every API request reads its key.
     init(row: any SQLRow) throws {
+        var row = RowColumns(row)
         self.init(
-            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
-            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
-            name: try row.decode(column: "name", as: String.self),
-            prefix: try row.decode(column: "prefix", as: String.self),
-            secretHash: try row.decode(column: "secret_hash", as: String.self),
-            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
-            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
-            expiresAt: try row.decode(column: "expires_at", as: Int64?.self).map(Date.init(millisecondsSince1970:))
+            id: ID(rawValue: try row.text("id")),
+            workspaceID: Workspace.ID(rawValue: try row.text("workspace_id")),
+            name: try row.text("name"),
+            prefix: try row.text("prefix"),
+            secretHash: try row.text("secret_hash"),
+            createdAt: Date(millisecondsSince1970: try row.int64("created_at")),
+            lastUsedAt: try row.optionalInt64("last_used_at").map(Date.init(millisecondsSince1970:)),
+            revokedAt: try row.optionalInt64("revoked_at").map(Date.init(millisecondsSince1970:)),
+            expiresAt: try row.optionalInt64("expires_at").map(Date.init(millisecondsSince1970:))
         )
     }
 }

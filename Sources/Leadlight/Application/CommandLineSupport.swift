@@ -7,7 +7,7 @@ package enum CommandLineSupport {
     package static func makeLogger(_ configuration: LeadlightConfiguration) -> Logger {
         var logger = Logger(label: "leadlight") { label in
             switch configuration.logFormat {
-            case .text: StreamLogHandler.standardError(label: label)
+            case .text: TextLogHandler(label: label)
             case .json: JSONLogHandler(label: label)
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// Writes compact JSON straight into bytes, for the answers large enough that `JSONEncoder`'s generic machinery
@@ -60,6 +61,23 @@ struct JSONWriter {
     /// Leaves the key out when the value is nil, as `JSONEncoder` does for optionals.
     mutating func write(_ key: String, _ value: String?) {
         if let value { self.write(key, value) }
+    }
+
+    /// A time as the API writes every time (`LeadlightJSON.timestamp`).
+    mutating func write(_ key: String, _ value: Date) {
+        self.key(key)
+        self.written.append(UInt8(ascii: "\""))
+        if LeadlightJSON.appendTimestamp(value, to: &self.written) {
+            self.written.append(UInt8(ascii: "\""))
+        } else {
+            self.written.removeLast()
+            self.string(LeadlightJSON.timestamp(value))
+        }
+    }
+
+    /// Writes `null` when the time is nil.
+    mutating func writeOrNull(_ key: String, _ value: Date?) {
+        if let value { self.write(key, value) } else { self.writeOrNull(key, nil as String?) }
     }
 
     mutating func write(_ key: String, _ value: Int) {

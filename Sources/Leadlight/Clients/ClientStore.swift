@@ -83,15 +83,12 @@ package struct ClientStore: ArchivableStore {
     }
 
     func list(_ query: ClientQuery, in workspace: Workspace.ID) async throws -> (clients: [Client], total: Int) {
-        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
-            var select = select.from("clients").where("workspace_id", .equal, workspace.rawValue)
-                .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
-            if let stage = query.buyingStage { select = select.where("buying_stage", .equal, stage.rawValue) }
-            if let search = query.search { select = select.where(search.condition) }
-            return select
-        }
+        var conditions: SQLQueryString =
+            "workspace_id = \(bind: workspace.rawValue) AND \(SQLQueryString.archived(query.archived))"
+        if let stage = query.buyingStage { conditions += " AND buying_stage = \(bind: stage.rawValue)" }
+        if let search = query.search { conditions += " AND \(search.condition)" }
         return try await self.database.newestFirstPage(
-            limit: query.limit, offset: query.offset, filtered: filtered,
+            from: "clients", where: conditions, limit: query.limit, offset: query.offset,
             counted: query.search == nil
                 ? .init(
                     record: .clients, workspace: workspace, archived: query.archived,
@@ -115,22 +112,24 @@ package struct ClientStore: ArchivableStore {
 }
 
 extension Client {
+    /// Reads the columns in the table's order (`RowColumns`).
     init(row: any SQLRow) throws {
-        let phone = try row.decodeIfPresent(column: "phone", as: String.self)
-        let digits = try row.decodeIfPresent(column: "phone_digits", as: String.self)
+        var row = RowColumns(row)
+        let id = ID(rawValue: try row.text("id"))
+        let workspaceID = Workspace.ID(rawValue: try row.text("workspace_id"))
+        let name = try row.text("name")
+        let email = try row.text("email")
+        let phone = try row.optionalText("phone")
+        let digits = try row.optionalText("phone_digits")
         self.init(
-            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
-            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
-            name: try row.decode(column: "name", as: String.self),
-            email: try row.decode(column: "email", as: String.self),
+            id: id, workspaceID: workspaceID, name: name, email: email,
             phone: phone.map { PhoneNumber(text: $0, digits: digits ?? "") },
-            notes: try row.decodeIfPresent(column: "notes", as: String.self),
-            buyingStage: try row.decode(rawValueOf: "buying_stage", as: BuyingStage.self),
-            stageChangedAt: Date(millisecondsSince1970: try row.decode(column: "stage_changed_at", as: Int64.self)),
-            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
-            archivedAt: try row.decodeIfPresent(column: "archived_at", as: Int64.self).map(
-                Date.init(millisecondsSince1970:))
+            notes: try row.optionalText("notes"),
+            buyingStage: try row.rawValue("buying_stage", as: BuyingStage.self),
+            stageChangedAt: Date(millisecondsSince1970: try row.int64("stage_changed_at")),
+            createdAt: Date(millisecondsSince1970: try row.int64("created_at")),
+            updatedAt: Date(millisecondsSince1970: try row.int64("updated_at")),
+            archivedAt: try row.optionalInt64("archived_at").map(Date.init(millisecondsSince1970:))
         )
     }
 }

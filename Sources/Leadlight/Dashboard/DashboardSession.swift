@@ -86,15 +86,17 @@ struct DashboardSessionStore: Sendable {
 }
 
 extension DashboardSession {
+    /// Reads the columns in the table's order (`RowColumns`): every dashboard page reads its session.
     init(row: any SQLRow) throws {
+        var row = RowColumns(row)
         self.init(
-            tokenHash: try row.decode(column: "token_hash", as: String.self),
-            userID: User.ID(rawValue: try row.decode(column: "user_id", as: String.self)),
-            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
-            csrfToken: try row.decode(column: "csrf_token", as: String.self),
-            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            lastSeenAt: Date(millisecondsSince1970: try row.decode(column: "last_seen_at", as: Int64.self)),
-            expiresAt: Date(millisecondsSince1970: try row.decode(column: "expires_at", as: Int64.self))
+            tokenHash: try row.text("token_hash"),
+            userID: User.ID(rawValue: try row.text("user_id")),
+            workspaceID: Workspace.ID(rawValue: try row.text("workspace_id")),
+            csrfToken: try row.text("csrf_token"),
+            createdAt: Date(millisecondsSince1970: try row.int64("created_at")),
+            lastSeenAt: Date(millisecondsSince1970: try row.int64("last_seen_at")),
+            expiresAt: Date(millisecondsSince1970: try row.int64("expires_at"))
         )
     }
 }

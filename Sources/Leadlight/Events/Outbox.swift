@@ -87,14 +87,15 @@ package struct Outbox: Sendable {
         return Event(id: .generate(), workspaceID: workspace, type: type, data: data, occurredAt: now)
     }
 
+    /// Written out rather than built, as `LeadStore.insert` is: every change runs it on the writer's thread.
     private func insert(_ event: Event) async throws {
-        try await self.database.insert(into: "events")
-            .columns("id", "workspace_id", "type", "data", "occurred_at")
-            .values(
-                SQLBind(event.id.rawValue), SQLBind(event.workspaceID.rawValue), SQLBind(event.type.rawValue),
-                SQLBind(event.data), SQLBind(event.occurredAt.millisecondsSince1970)
-            )
-            .run()
+        try await self.database.raw(
+            """
+            INSERT INTO events (id, workspace_id, type, data, occurred_at) VALUES (\(bind: event.id.rawValue), \
+            \(bind: event.workspaceID.rawValue), \(bind: event.type.rawValue), \(bind: event.data), \
+            \(bind: event.occurredAt.millisecondsSince1970))
+            """
+        ).run()
     }
 
     /// The workspace's events, in the order they were recorded.

@@ -11,14 +11,15 @@ package struct LeadStore: ArchivableStore {
         self.database = database
     }
 
+    /// Written out rather than built: SQLKit's serializing of the statement (each column name quoted and escaped)
+    /// showed in the profile of creates, on the writer's thread that every write waits for.
     func insert(_ lead: Lead) async throws {
-        try await self.database.insert(into: "leads")
-            .columns(
-                "id", "workspace_id", "name", "email", "phone", "phone_digits", "source", "property_address", "notes",
-                "status", "created_at", "updated_at"
-            )
-            .values(Self.values(of: lead))
-            .run()
+        try await self.database.raw(
+            """
+            INSERT INTO leads (id, workspace_id, name, email, phone, phone_digits, source, property_address, notes, \
+            status, created_at, updated_at) VALUES (\(SQLList(Self.values(of: lead))))
+            """
+        ).run()
     }
 
     func update(_ lead: Lead) async throws {
@@ -51,15 +52,8 @@ package struct LeadStore: ArchivableStore {
 
     /// One page, newest first, and how many match in all.
     package func list(_ query: LeadQuery, in workspace: Workspace.ID) async throws -> (leads: [Lead], total: Int) {
-        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
-            var select = select.from("leads").where("workspace_id", .equal, workspace.rawValue)
-                .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
-            if let status = query.status { select = select.where("status", .equal, status.rawValue) }
-            if let search = query.search { select = select.where(search.condition) }
-            return select
-        }
-        return try await self.database.newestFirstPage(
-            limit: query.limit, offset: query.offset, filtered: filtered,
+        try await self.database.newestFirstPage(
+            from: "leads", where: Self.conditions(query, workspace), limit: query.limit, offset: query.offset,
             counted: query.search == nil
                 ? .init(record: .leads, workspace: workspace, archived: query.archived, state: query.status?.rawValue)
                 : nil,
@@ -69,13 +63,21 @@ package struct LeadStore: ArchivableStore {
 
     /// The ids of every lead the query's filters match (its page left aside), newest first, at most `limit`.
     func ids(matching query: LeadQuery, in workspace: Workspace.ID, limit: Int) async throws -> [Lead.ID] {
-        var select = self.database.select().column("id").from("leads")
-            .where("workspace_id", .equal, workspace.rawValue)
-            .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
-        if let status = query.status { select = select.where("status", .equal, status.rawValue) }
-        if let search = query.search { select = select.where(search.condition) }
-        return try await select.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
-            .map { Lead.ID(rawValue: try $0.decode(column: "id", as: String.self)) }
+        try await self.database.raw(
+            """
+            SELECT id FROM leads WHERE \(Self.conditions(query, workspace)) \
+            ORDER BY created_at DESC, id DESC LIMIT \(bind: limit)
+            """
+        ).all().map { Lead.ID(rawValue: try $0.decode(column: "id", as: String.self)) }
+    }
+
+    /// The leads the query's filters select (its page left aside).
+    private static func conditions(_ query: LeadQuery, _ workspace: Workspace.ID) -> SQLQueryString {
+        var conditions: SQLQueryString =
+            "workspace_id = \(bind: workspace.rawValue) AND \(SQLQueryString.archived(query.archived))"
+        if let status = query.status { conditions += " AND status = \(bind: status.rawValue)" }
+        if let search = query.search { conditions += " AND \(search.condition)" }
+        return conditions
     }
 
     /// The other leads with this email or these phone digits (a possible duplicate), newest first.
@@ -104,24 +106,27 @@ package struct LeadStore: ArchivableStore {
 }
 
 extension Lead {
+    /// Reads the columns in the table's order (`RowColumns`).
     init(row: any SQLRow) throws {
-        let phone = try row.decodeIfPresent(column: "phone", as: String.self)
-        let digits = try row.decodeIfPresent(column: "phone_digits", as: String.self)
+        var row = RowColumns(row)
+        let id = ID(rawValue: try row.text("id"))
+        let workspaceID = Workspace.ID(rawValue: try row.text("workspace_id"))
+        let name = try row.text("name")
+        let email = try row.optionalText("email")
+        let phone = try row.optionalText("phone")
+        let digits = try row.optionalText("phone_digits")
+        let source = try row.optionalText("source")
+        let propertyAddress = try row.optionalText("property_address")
+        let notes = try row.optionalText("notes")
+        let status = try row.rawValue("status", as: LeadStatus.self)
+        let createdAt = Date(millisecondsSince1970: try row.int64("created_at"))
+        let updatedAt = Date(millisecondsSince1970: try row.int64("updated_at"))
+        let clientID = try row.optionalText("client_id").map(Client.ID.init(rawValue:))
+        let archivedAt = try row.optionalInt64("archived_at").map(Date.init(millisecondsSince1970:))
         self.init(
-            id: ID(rawValue: try row.decode(column: "id", as: String.self)),
-            workspaceID: Workspace.ID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
-            name: try row.decode(column: "name", as: String.self),
-            email: try row.decodeIfPresent(column: "email", as: String.self),
-            phone: phone.map { PhoneNumber(text: $0, digits: digits ?? "") },
-            source: try row.decodeIfPresent(column: "source", as: String.self),
-            propertyAddress: try row.decodeIfPresent(column: "property_address", as: String.self),
-            notes: try row.decodeIfPresent(column: "notes", as: String.self),
-            status: try row.decode(rawValueOf: "status", as: LeadStatus.self),
-            clientID: try row.decodeIfPresent(column: "client_id", as: String.self).map(Client.ID.init(rawValue:)),
-            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
-            archivedAt: try row.decodeIfPresent(column: "archived_at", as: Int64.self).map(
-                Date.init(millisecondsSince1970:))
-        )
+            id: id, workspaceID: workspaceID, name: name, email: email,
+            phone: phone.map { PhoneNumber(text: $0, digits: digits ?? "") }, source: source,
+            propertyAddress: propertyAddress, notes: notes, status: status, clientID: clientID, createdAt: createdAt,
+            updatedAt: updatedAt, archivedAt: archivedAt)
     }
 }

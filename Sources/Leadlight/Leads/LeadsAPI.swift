@@ -86,9 +86,9 @@ package enum LeadsAPI {
                 json.writeOrNull("notes", lead.notes)
                 json.write("status", lead.status.rawValue)
                 json.writeOrNull("clientId", lead.clientId?.rawValue)
-                json.write("createdAt", LeadlightJSON.timestamp(lead.createdAt))
-                json.write("updatedAt", LeadlightJSON.timestamp(lead.updatedAt))
-                json.writeOrNull("archivedAt", lead.archivedAt.map(LeadlightJSON.timestamp))
+                json.write("createdAt", lead.createdAt)
+                json.write("updatedAt", lead.updatedAt)
+                json.writeOrNull("archivedAt", lead.archivedAt)
                 json.endObject()
             }
             json.endArray()

@@ -49,25 +49,17 @@ package struct ListingStore: ArchivableStore {
     package func list(_ query: ListingQuery, in workspace: Workspace.ID) async throws -> (
         listings: [Listing], total: Int
     ) {
-        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
-            var select = select.from("listings").where("workspace_id", .equal, workspace.rawValue)
-                .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
-            if let status = query.status { select = select.where("status", .equal, status.rawValue) }
-            if let address = query.address {
-                let pattern = SearchTerm(text: address).pattern
-                select = select.where(SQLQueryString("lower(address) LIKE \(bind: pattern) ESCAPE '\\'"))
-            }
-            if let minPrice = query.minPrice {
-                select = select.where("price_units", .greaterThanOrEqual, minPrice.units)
-            }
-            if let maxPrice = query.maxPrice { select = select.where("price_units", .lessThanOrEqual, maxPrice.units) }
-            if let minBedrooms = query.minBedrooms {
-                select = select.where("bedrooms", .greaterThanOrEqual, minBedrooms)
-            }
-            return select
+        var conditions: SQLQueryString =
+            "workspace_id = \(bind: workspace.rawValue) AND \(SQLQueryString.archived(query.archived))"
+        if let status = query.status { conditions += " AND status = \(bind: status.rawValue)" }
+        if let address = query.address {
+            conditions += " AND lower(address) LIKE \(bind: SearchTerm(text: address).pattern) ESCAPE '\\'"
         }
+        if let minPrice = query.minPrice { conditions += " AND price_units >= \(bind: minPrice.units)" }
+        if let maxPrice = query.maxPrice { conditions += " AND price_units <= \(bind: maxPrice.units)" }
+        if let minBedrooms = query.minBedrooms { conditions += " AND bedrooms >= \(bind: minBedrooms)" }
         return try await self.database.newestFirstPage(
-            limit: query.limit, offset: query.offset, filtered: filtered,
+            from: "listings", where: conditions, limit: query.limit, offset: query.offset,
             counted: query.address == nil && query.minPrice == nil && query.maxPrice == nil && query.minBedrooms == nil
                 ? .init(
                     record: .listings, workspace: workspace, archived: query.archived, state: query.status?.rawValue)

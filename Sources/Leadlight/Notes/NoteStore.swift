@@ -19,11 +19,9 @@ struct NoteStore: Sendable {
     func list(on subject: String, in workspace: Workspace.ID, limit: Int, offset: Int) async throws -> (
         notes: [Note], total: Int
     ) {
-        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
-            select.from("notes").where("workspace_id", .equal, workspace.rawValue).where("subject_id", .equal, subject)
-        }
-        return try await self.database.newestFirstPage(
-            limit: limit, offset: offset, filtered: filtered, decode: Note.init(row:))
+        try await self.database.newestFirstPage(
+            from: "notes", where: "workspace_id = \(bind: workspace.rawValue) AND subject_id = \(bind: subject)",
+            limit: limit, offset: offset, decode: Note.init(row:))
     }
 }
 

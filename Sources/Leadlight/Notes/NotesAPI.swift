@@ -73,12 +73,12 @@ package enum NotesAPI {
             case .note(let note):
                 json.write("kind", "note")
                 json.write("id", note.id.rawValue)
-                json.write("at", LeadlightJSON.timestamp(note.createdAt))
+                json.write("at", note.createdAt)
                 json.write("text", note.text)
             case .event(let event):
                 json.write("kind", "event")
                 json.write("id", event.id.rawValue)
-                json.write("at", LeadlightJSON.timestamp(event.occurredAt))
+                json.write("at", event.occurredAt)
                 json.write("type", event.type.rawValue)
                 json.writeRaw("data", json: event.data)
             }

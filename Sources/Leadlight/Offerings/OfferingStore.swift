@@ -125,38 +125,29 @@ package struct OfferingStore: Sendable {
         offerings: [Offering], total: Int
     ) {
         try await self.database.newestFirstPage(
-            limit: query.limit, offset: query.offset, filtered: { self.filtered($0, query, workspace) },
+            from: "offerings", where: Self.conditions(query, workspace), limit: query.limit, offset: query.offset,
             decode: Offering.init(row:)
         )
     }
 
-    private func filtered(
-        _ select: SQLSelectBuilder,
-        _ query: OfferingQuery,
-        _ workspace: Workspace.ID
-    ) -> SQLSelectBuilder {
-        var select = select.from("offerings").where("workspace_id", .equal, workspace.rawValue)
-        if let type = query.type { select = select.where("type", .equal, type.rawValue) }
-        if let sku = query.sku { select = select.where("sku", .equal, sku) }
-        if let externalID = query.externalID { select = select.where("external_id", .equal, externalID) }
-        if let active = query.active { select = select.where("active", .equal, active) }
-        if let since = query.updatedSince {
-            select = select.where("updated_at", .greaterThanOrEqual, since.millisecondsSince1970)
-        }
+    /// The offerings the query's filters select (its page left aside).
+    private static func conditions(_ query: OfferingQuery, _ workspace: Workspace.ID) -> SQLQueryString {
+        var conditions: SQLQueryString = "workspace_id = \(bind: workspace.rawValue)"
+        if let type = query.type { conditions += " AND type = \(bind: type.rawValue)" }
+        if let sku = query.sku { conditions += " AND sku = \(bind: sku)" }
+        if let externalID = query.externalID { conditions += " AND external_id = \(bind: externalID)" }
+        if let active = query.active { conditions += " AND active = \(bind: active)" }
+        if let since = query.updatedSince { conditions += " AND updated_at >= \(bind: since.millisecondsSince1970)" }
         if let search = query.search {
             // LOWER(…) LIKE on both databases; the term's own %, _ and \ match literally.
             let pattern = SearchTerm(text: search).pattern
-            select = select.where(
-                SQLQueryString(
-                    """
-                    (LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' \
-                    OR LOWER(COALESCE(sku, '')) LIKE \(bind: pattern) ESCAPE '\\' \
-                    OR LOWER(COALESCE(description, '')) LIKE \(bind: pattern) ESCAPE '\\')
-                    """
-                )
-            )
+            conditions += """
+                 AND (LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' \
+                OR LOWER(COALESCE(sku, '')) LIKE \(bind: pattern) ESCAPE '\\' \
+                OR LOWER(COALESCE(description, '')) LIKE \(bind: pattern) ESCAPE '\\')
+                """
         }
-        return select
+        return conditions
     }
 
     /// Counts by type and active state.

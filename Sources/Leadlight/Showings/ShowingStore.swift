@@ -53,16 +53,13 @@ package struct ShowingStore: ArchivableStore {
 
     /// One page, newest first, and how many match in all.
     func list(_ query: ShowingQuery, in workspace: Workspace.ID) async throws -> (showings: [Showing], total: Int) {
-        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
-            var select = select.from("showings").where("workspace_id", .equal, workspace.rawValue)
-                .where("archived_at", query.archived ? .isNot : .is, SQLLiteral.null)
-            if let client = query.clientID { select = select.where("client_id", .equal, client.rawValue) }
-            if let listing = query.listingID { select = select.where("listing_id", .equal, listing.rawValue) }
-            if let status = query.status { select = select.where("status", .equal, status.rawValue) }
-            return select
-        }
+        var conditions: SQLQueryString =
+            "workspace_id = \(bind: workspace.rawValue) AND \(SQLQueryString.archived(query.archived))"
+        if let client = query.clientID { conditions += " AND client_id = \(bind: client.rawValue)" }
+        if let listing = query.listingID { conditions += " AND listing_id = \(bind: listing.rawValue)" }
+        if let status = query.status { conditions += " AND status = \(bind: status.rawValue)" }
         return try await self.database.newestFirstPage(
-            limit: query.limit, offset: query.offset, filtered: filtered,
+            from: "showings", where: conditions, limit: query.limit, offset: query.offset,
             counted: query.clientID == nil && query.listingID == nil
                 ? .init(
                     record: .showings, workspace: workspace, archived: query.archived, state: query.status?.rawValue)

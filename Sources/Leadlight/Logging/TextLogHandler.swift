@@ -1,0 +1,34 @@
+import Logging
+
+/// The `text` log format: swift-log's `StreamLogHandler` on stderr, its lines unchanged, but the metadata kept
+/// here as it is set and handed to it only when a line is written. `StreamLogHandler` renders its metadata as
+/// text at every change, and every request sets two entries (`request_id`, then `workspace_id`) whether or not
+/// a line is ever written: 2% of an uncached list request's time (docs/BENCHMARKS.md).
+struct TextLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    private var stream: StreamLogHandler
+
+    init(label: String) {
+        self.stream = StreamLogHandler.standardError(label: label)
+    }
+
+    var logLevel: Logger.Level {
+        get { self.stream.logLevel }
+        set { self.stream.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        var metadata = self.metadata
+        if let provided = self.metadataProvider?.get() { metadata.merge(provided) { $1 } }
+        if let given = event.metadata { metadata.merge(given) { $1 } }
+        event.metadata = metadata.isEmpty ? nil : metadata
+        self.stream.log(event: event)
+    }
+}
