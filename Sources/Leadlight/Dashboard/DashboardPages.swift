@@ -36,11 +36,15 @@ struct DashboardPages: Sendable {
         let root = resources.appendingPathComponent("Dashboard")
         let site = resources.appendingPathComponent("PublicSite")
         var library = MustacheLibrary()
+        // Every template (and so every partial and layout, which swift-mustache renders with its own HTML
+        // escaping unless told otherwise) escapes as `HTMLEscaping` does: the pragma is put before its text.
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
         for templates in [root, site].map({ $0.appendingPathComponent("templates") }) {
             for name in try FileManager.default.contentsOfDirectory(atPath: templates.path).sorted()
             where name.hasSuffix(".mustache") {
                 let text = try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)
-                try library.register(text, named: String(name.dropLast(".mustache".count)))
+                try library.register(
+                    "{{% CONTENT_TYPE: \(HTMLEscaping.name)}}" + text, named: String(name.dropLast(".mustache".count)))
             }
         }
         self.library = library

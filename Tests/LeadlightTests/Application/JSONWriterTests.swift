@@ -63,4 +63,27 @@ import Testing
             #expect(page.list == [Page.Inner(inner: texts[2], text: texts[3])])
         }
     }
+
+    /// Text is looked at eight bytes at a time: a byte to escape, or a multi-byte character, at every place of a
+    /// longer text is still found.
+    @Test func whatMustBeEscapedIsFoundAtEveryPlace() throws {
+        for special in ["\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "👩‍💻", " "] {
+            for place in 0...20 {
+                let text = String(repeating: "a", count: place) + special + String(repeating: "b", count: 20 - place)
+                var json = JSONWriter()
+                json.beginObject()
+                json.write(text, text)
+                json.beginArray("nested")
+                json.beginObject()
+                json.endObject()
+                json.beginObject()
+                json.write("x", text)
+                json.endObject()
+                json.endArray()
+                json.endObject()
+                let read = try JSONSerialization.jsonObject(with: Data(buffer: json.buffer)) as? NSDictionary
+                #expect(read == [text: text, "nested": [[:], ["x": text]]] as NSDictionary, "\(special) at \(place)")
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mustache
 
 /// The dashboard's leads: the inbox (newest first, filter, search, paging, a status change for many at once), a
 /// page per lead (edit, notes and history, convert to client, archive), and a form for a new one. Every change
@@ -30,7 +31,8 @@ struct LeadPages {
     // MARK: the inbox
 
     struct InboxPage: Sendable {
-        struct Row: Sendable {
+        /// A row is read by name rather than by reflection, as the board's cards are: a page shows 50.
+        struct Row: Sendable, MustacheParent {
             var id: String
             var name: String
             var email: String?
@@ -38,6 +40,19 @@ struct LeadPages {
             var source: String?
             var status: String
             var received: String
+
+            func child(named name: String) -> Any? {
+                switch name {
+                case "id": self.id
+                case "name": self.name
+                case "email": self.email
+                case "phone": self.phone
+                case "source": self.source
+                case "status": self.status
+                case "received": self.received
+                default: nil  // looked up on the page, as on any view model
+                }
+            }
         }
 
         var layout: DashboardLayout
