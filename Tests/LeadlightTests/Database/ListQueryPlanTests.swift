@@ -61,4 +61,55 @@ import Testing
             }
         }
     }
+
+    /// The board reads each stage's newest cards off migration 29's index: nothing is sorted, whatever the number
+    /// of clients.
+    @Test(arguments: TestDatabase.available)
+    func theBoardReadsEachStagesCardsOffAnIndex(_ kind: TestDatabase) async throws {
+        try await kind.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                try await Migrator(database: database).migrate(logger: TestDatabase.logger)
+                let sql = database.sql
+                try await sql.raw(
+                    """
+                    INSERT INTO workspaces (id, agent_id, name, currency, time_zone, created_at, updated_at)
+                    VALUES ('wsp_a', 'agent-a', 'A', 'USD', 'UTC', 1, 1)
+                    """
+                ).run()
+                let stages = BuyingStage.allCases.map(\.rawValue)
+                try await database.transaction { tx in
+                    for index in 0..<3000 {
+                        try await tx.raw(
+                            """
+                            INSERT INTO clients (id, workspace_id, name, email, buying_stage, stage_changed_at,
+                                created_at, updated_at)
+                            VALUES (\(bind: "cli_\(index)"), 'wsp_a', 'Client', \(bind: "c\(index)@example.com"),
+                                \(bind: stages[index % stages.count]), \(bind: index), 1, 1)
+                            """
+                        ).run()
+                    }
+                }
+                try await sql.raw("ANALYZE").run()
+                let board = ClientPages.boardCards(in: Workspace.ID(rawValue: "wsp_a"), search: nil)
+                let cards = try await sql.raw(board).all().map(Client.init(row:))
+                #expect(cards.count == stages.count * ClientPages.cardsPerStage)
+                for stage in BuyingStage.allCases {
+                    let shown = cards.filter { $0.buyingStage == stage }.map(\.stageChangedAt)
+                    #expect(shown.count == ClientPages.cardsPerStage && shown == shown.sorted(by: >))
+                }
+                let plan: [String]
+                switch kind {
+                case .sqlite:
+                    plan = try await sql.raw("EXPLAIN QUERY PLAN " + board).all()
+                        .map { try $0.decode(column: "detail", as: String.self) }
+                    #expect(!plan.joined().contains("TEMP B-TREE"), "\(plan)")
+                case .postgres:
+                    plan = try await sql.raw("EXPLAIN " + board).all()
+                        .map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+                    #expect(!plan.joined().contains("Sort"), "\(plan)")
+                }
+                #expect(plan.joined().contains("clients_board"), "\(plan)")
+            }
+        }
+    }
 }

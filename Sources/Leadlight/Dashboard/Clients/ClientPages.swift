@@ -87,11 +87,8 @@ struct ClientPages {
                     column: "n", as: Int.self)
             }
         }
-        let cards: SQLQueryString =
-            "SELECT * FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY buying_stage ORDER BY stage_changed_at DESC, id DESC) AS place"
-            + " FROM clients c WHERE workspace_id = \(bind: workspace) AND archived_at IS NULL" + searchCondition
-            + ") ranked WHERE place <= \(bind: Self.cardsPerStage) ORDER BY stage_changed_at DESC, id DESC"
-        let clients = try await sql.raw(cards).all().map(Client.init(row:))
+        let clients = try await sql.raw(Self.boardCards(in: signedIn.workspaceID, search: search)).all()
+            .map(Client.init(row:))
         let now = self.clock.now
         let byStage = Dictionary(grouping: clients, by: \.buyingStage)
         let columns = BuyingStage.allCases.map { stage in
@@ -111,6 +108,22 @@ struct ClientPages {
         let model = BoardPage(
             layout: signedIn.layout(.clients), q: q, columns: columns, total: perStage.values.reduce(0, +))
         return self.pages.render("clients", model)
+    }
+
+    /// The clients most recently moved into each stage (of those the search finds), up to `cardsPerStage` a
+    /// stage, stage by stage: a statement per stage, joined, each the first rows of its range of migration 29's
+    /// index.
+    static func boardCards(in workspace: Workspace.ID, search: SearchTerm?) -> SQLQueryString {
+        let stages = BuyingStage.allCases.enumerated().map { place, stage -> SQLQueryString in
+            var statement: SQLQueryString = """
+                SELECT * FROM (SELECT * FROM clients WHERE workspace_id = \(bind: workspace.rawValue) \
+                AND archived_at IS NULL AND buying_stage = \(bind: stage.rawValue)
+                """
+            if let search { statement += " AND \(search.condition)" }
+            return statement
+                + " ORDER BY stage_changed_at DESC, id DESC LIMIT \(bind: Self.cardsPerStage)) AS stage\(unsafeRaw: String(place))"
+        }
+        return stages.dropFirst().reduce(stages[0]) { $0 + " UNION ALL " + $1 }
     }
 
     static func stageOptions(selected: BuyingStage) -> [FormField.Option] {

@@ -34,6 +34,7 @@ package struct Migrator: Sendable {
         IndexEventsInOrder(),
         CreateImports(),
         CreateHubSpotConnections(),
+        IndexTheBoard(),
     ]
 
     let database: LeadlightDatabase
