@@ -115,7 +115,8 @@ struct JSONWriter {
         text.withUTF8 { self.written.append(contentsOf: $0) }
     }
 
-    /// A JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`, all else as UTF-8.
+    /// A JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, `\b`, … or `\u00XX` (as `JSONEncoder`
+    /// writes them), all else as UTF-8.
     /// Eight bytes are looked at a time while none of them needs escaping (most text): a page of 50 leads is
     /// about a thousand strings and keys.
     private mutating func string(_ value: String) {
@@ -152,6 +153,8 @@ struct JSONWriter {
         case UInt8(ascii: "\n"): self.raw("\\n")
         case UInt8(ascii: "\r"): self.raw("\\r")
         case UInt8(ascii: "\t"): self.raw("\\t")
+        case 0x08: self.raw("\\b")  // as JSONEncoder writes them
+        case 0x0C: self.raw("\\f")
         default:
             let hex = Array("0123456789abcdef".utf8)
             self.raw("\\u00")

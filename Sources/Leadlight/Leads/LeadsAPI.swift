@@ -98,3 +98,25 @@ package enum LeadsAPI {
         }
     }
 }
+
+extension LeadsAPI.LeadBody: WritesEventJSON {
+    /// The body of `lead.created` and the lead's other events, keys sorted as `Outbox.encoder` sorts them.
+    func eventJSON() -> String {
+        var json = JSONWriter(capacity: 400)
+        json.beginObject()
+        json.writeOrNull("archivedAt", self.archivedAt)
+        json.writeOrNull("clientId", self.clientId?.rawValue)
+        json.write("createdAt", self.createdAt)
+        json.writeOrNull("email", self.email)
+        json.write("id", self.id.rawValue)
+        json.write("name", self.name)
+        json.writeOrNull("notes", self.notes)
+        json.writeOrNull("phone", self.phone)
+        json.writeOrNull("propertyAddress", self.propertyAddress)
+        json.writeOrNull("source", self.source)
+        json.write("status", self.status.rawValue)
+        json.write("updatedAt", self.updatedAt)
+        json.endObject()
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+}

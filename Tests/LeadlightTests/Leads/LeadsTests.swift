@@ -308,4 +308,27 @@ import Testing
         let reference = try JSONSerialization.jsonObject(with: LeadlightJSON.encoder().encode(list)) as? NSDictionary
         #expect(fast == reference)
     }
+
+    /// A lead's event data, written directly, is byte for byte what `Outbox`'s sorted-keys encoder writes, for any
+    /// text in any field (the stored event is what webhooks sign and send).
+    @Test func leadEventJSONIsWhatTheOutboxEncoderWrites() throws {
+        var input = FuzzInput(stream: "lead-event-json")
+        for round in 0..<FuzzInput.iterations {
+            var texts = (0..<6).map { _ in input.text(maxLength: 30) }
+            if round % 7 == 0 { texts[0] = String((0..<32).map { Character(Unicode.Scalar(UInt8($0))) }) + "\"\\/" }
+            let lead = Lead(
+                id: .generate(), workspaceID: .generate(), name: texts[0], email: input.chance(0.3) ? nil : texts[1],
+                phone: input.chance(0.3) ? nil : PhoneNumber(text: texts[2], digits: "5550100"),
+                source: input.chance(0.3) ? nil : texts[3], propertyAddress: input.chance(0.3) ? nil : texts[4],
+                notes: input.chance(0.3) ? nil : texts[5], status: input.pick(LeadStatus.allCases),
+                clientID: input.chance(0.5) ? nil : .generate(),
+                createdAt: Date(millisecondsSince1970: Int64(input.int(0...4_000_000_000_000))),
+                updatedAt: Date(millisecondsSince1970: Int64(input.int(0...4_000_000_000_000))),
+                archivedAt: input.chance(0.5)
+                    ? nil : Date(millisecondsSince1970: Int64(input.int(0...4_000_000_000_000))))
+            let body = LeadsAPI.LeadBody(lead)
+            let reference = String(decoding: try Outbox.encoder.encode(body), as: UTF8.self)
+            #expect(body.eventJSON() == reference)
+        }
+    }
 }
