@@ -6,7 +6,8 @@ import Testing
 
 /// `HTMLEscaping`, which escapes every `{{value}}` of every template: the same text as swift-mustache's own HTML
 /// escaping for any text, every page's template is given it, and a value is escaped wherever it lands in a page.
-@Suite struct HTMLEscapingTests {
+/// On a thread of its own: the fuzz test computes for seconds without awaiting.
+@Suite(.onAThreadOfItsOwn) struct HTMLEscapingTests {
     /// swift-mustache's own escaping, through a template that does not name a content type.
     static func mustacheEscaped(_ text: String) throws -> String {
         try MustacheTemplate(string: "{{value}}").render(["value": text])

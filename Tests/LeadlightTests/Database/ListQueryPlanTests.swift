@@ -77,17 +77,19 @@ import Testing
                     """
                 ).run()
                 let stages = BuyingStage.allCases.map(\.rawValue)
-                try await database.transaction { tx in
-                    for index in 0..<3000 {
-                        try await tx.raw(
-                            """
-                            INSERT INTO clients (id, workspace_id, name, email, buying_stage, stage_changed_at,
-                                created_at, updated_at)
-                            VALUES (\(bind: "cli_\(index)"), 'wsp_a', 'Client', \(bind: "c\(index)@example.com"),
-                                \(bind: stages[index % stages.count]), \(bind: index), 1, 1)
-                            """
-                        ).run()
+                for batch in 0..<6 {
+                    let rows = (batch * 500..<(batch + 1) * 500).map { index -> SQLQueryString in
+                        """
+                        (\(bind: "cli_\(index)"), 'wsp_a', 'Client', \(bind: "c\(index)@example.com"), \
+                        \(bind: stages[index % stages.count]), \(bind: index), 1, 1)
+                        """
                     }
+                    try await sql.raw(
+                        """
+                        INSERT INTO clients (id, workspace_id, name, email, buying_stage, stage_changed_at, created_at,
+                            updated_at) VALUES \(rows.dropFirst().reduce(rows[0]) { $0 + ", " + $1 })
+                        """
+                    ).run()
                 }
                 try await sql.raw("ANALYZE").run()
                 let board = ClientPages.boardCards(in: Workspace.ID(rawValue: "wsp_a"), search: nil)

@@ -308,7 +308,10 @@ import Testing
         let reference = try JSONSerialization.jsonObject(with: LeadlightJSON.encoder().encode(list)) as? NSDictionary
         #expect(fast == reference)
     }
+}
 
+/// A fuzz test, so on a thread of its own: it computes for seconds without awaiting.
+@Suite(.onAThreadOfItsOwn) struct LeadEventJSONTests {
     /// A lead's event data, written directly, is byte for byte what `Outbox`'s sorted-keys encoder writes, for any
     /// text in any field (the stored event is what webhooks sign and send).
     @Test func leadEventJSONIsWhatTheOutboxEncoderWrites() throws {
