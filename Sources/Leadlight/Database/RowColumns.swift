@@ -50,7 +50,13 @@ struct RowColumns {
     /// A text column holding an enum's raw value.
     mutating func rawValue<T: RawRepresentable>(_ column: String, as type: T.Type) throws -> T
     where T.RawValue == String {
-        let text = try self.text(column)
+        try Self.rawValue(try self.text(column), of: column, as: T.self)
+    }
+
+    /// `text`, read from `column`, as an enum's raw value; a text that is none of its values fails naming both.
+    /// (`SQLRow.decode(rawValueOf:as:)` reads through here too.)
+    static func rawValue<T: RawRepresentable>(_ text: String, of column: String, as type: T.Type) throws -> T
+    where T.RawValue == String {
         guard let value = T(rawValue: text) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "\(column) holds \(text), not a \(T.self)"))

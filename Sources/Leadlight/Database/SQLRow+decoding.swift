@@ -10,12 +10,6 @@ extension SQLRow {
     /// A text column holding an enum's raw value, converted directly rather than through `Decodable`.
     func decode<T: RawRepresentable>(rawValueOf column: String, as type: T.Type) throws -> T
     where T.RawValue == String {
-        let text = try self.decode(column: column, as: String.self)
-        guard let value = T(rawValue: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: [], debugDescription: "\(column) holds \(text), not a \(T.self)")
-            )
-        }
-        return value
+        try RowColumns.rawValue(try self.decode(column: column, as: String.self), of: column, as: T.self)
     }
 }
