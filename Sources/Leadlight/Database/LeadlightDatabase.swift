@@ -282,7 +282,7 @@ package struct LeadlightDatabase: Sendable {
                 return true
             }
             group.addTask {
-                try await Task.sleep(for: limit)
+                try await TimerSleep.sleep(for: limit)
                 return false
             }
             let answered = try await group.next() ?? false

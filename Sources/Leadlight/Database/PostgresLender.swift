@@ -45,7 +45,7 @@ struct PostgresLender: ConnectionLender {
             }
             group.addTask {
                 while true {
-                    try await Task.sleep(for: self.leaseTimeout)
+                    try await TimerSleep.sleep(for: self.leaseTimeout)  // mostly cancelled at once
                     if lease.lent.load(ordering: .relaxed) { return nil }
                     if await !self.reachability.reachable() { return nil }
                 }

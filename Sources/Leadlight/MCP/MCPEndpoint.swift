@@ -104,7 +104,7 @@ struct MCPEndpoint {
             Task { race.finish(await work()) }
             race.time(
                 Task {
-                    try? await Task.sleep(for: timeout)
+                    try? await TimerSleep.sleep(for: timeout)
                     race.finish(nil)
                 })
         }
