@@ -70,18 +70,15 @@ struct DashboardPages: Sendable {
         self.library.render(Self.tree(of: model), withTemplate: template) ?? "Template \(template) is missing."
     }
 
-    /// `<option>` elements, escaped, to place in a page with `{{{…}}}` where many controls share them.
-    func options(_ options: [FormField.Option]) -> String {
-        self.library.render(["options": Self.tree(of: options)], withTemplate: "options") ?? ""
-    }
-
     /// The view model as dictionaries, arrays and plain values, read by reflection once. swift-mustache looks
     /// each `{{name}}` up with a fresh `Mirror` of every value on its context stack, which made the pipeline
     /// board (350 cards, 7 options each) take 190 ms; a dictionary lookup is cheap. A nil optional is left out,
     /// so a lookup goes on to the enclosing values exactly as it did on the struct. A value that answers
-    /// lookups itself (`MustacheParent`) is kept as it is.
+    /// lookups itself (`MustacheParent`), and `HTML`, are kept as they are.
     static func tree(of value: Any) -> Any {
-        if value is String || value is Int || value is Bool || value is any MustacheParent { return value }
+        if value is String || value is Int || value is Bool || value is any MustacheParent || value is HTML {
+            return value
+        }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .struct, .class:

@@ -3,12 +3,17 @@ import Mustache
 /// How every template escapes `{{value}}`: as swift-mustache's own HTML content type does (`<`, `>`, `&`, `"`
 /// and `'` as entities), byte by byte. Its own looks each `Character` up in a dictionary and builds every value
 /// afresh, a sixth of the leads inbox's time (docs/BENCHMARKS.md); text with nothing to escape, most of it, is
-/// handed back as it is. `DashboardPages` gives every template this content type.
+/// handed back as it is. `DashboardPages` gives every template this content type; `HTML` escapes with it too.
 struct HTMLEscaping: MustacheContentType {
     /// The name the templates' `{{% CONTENT_TYPE: … }}` pragma gives it.
     static let name = "LEADLIGHT_HTML"
 
     func escapeText(_ text: String) -> String {
+        Self.escaped(text)
+    }
+
+    /// The text with `<`, `>`, `&`, `"` and `'` as entities; itself when it has none of them.
+    static func escaped(_ text: String) -> String {
         var text = text
         let escaped = text.withUTF8 { bytes -> String? in
             guard bytes.contains(where: Self.isEscaped) else { return nil }

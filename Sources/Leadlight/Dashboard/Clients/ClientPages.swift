@@ -32,33 +32,14 @@ struct ClientPages {
     // MARK: the board
 
     struct BoardPage: Sendable {
-        /// A card is read by name rather than by reflection: the board shows up to 210 of them.
-        struct Card: Sendable, MustacheParent {
-            var id: String
-            var name: String
-            var email: String
-            var inStage: String
-
-            func child(named name: String) -> Any? {
-                switch name {
-                case "id": self.id
-                case "name": self.name
-                case "email": self.email
-                case "inStage": self.inStage
-                default: nil  // looked up on the column and the page, as on any view model
-                }
-            }
-        }
         struct Column: Sendable {
             var stage: String
             var slug: String
             var count: Int
-            var cards: [Card]
+            /// The column's cards (`card(_:inStage:csrfToken:stageOptions:)`), placed with `{{{cards}}}`.
+            var cards: HTML
             var more: Int
             var hasMore: Bool
-            /// The `<option>`s of every card's stage control in this column, the column's stage selected:
-            /// the same for each card, so rendered once (by the escaping `options` template) and not per card.
-            var stageOptions: String
         }
 
         var layout: DashboardLayout
@@ -90,23 +71,26 @@ struct ClientPages {
         let clients = try await sql.raw(Self.boardCards(in: signedIn.workspaceID, search: search)).all()
             .map(Client.init(row:))
         let now = self.clock.now
+        let layout = signedIn.layout(.clients)
         let byStage = Dictionary(grouping: clients, by: \.buyingStage)
         let columns = BuyingStage.allCases.map { stage in
             let count = perStage[stage.rawValue] ?? 0
             let shown = byStage[stage] ?? []
+            // every card of a column has the same control, the column's stage chosen: written once
+            let stageOptions = BoardPage.stageOptions(selected: stage)
             return BoardPage.Column(
                 stage: stage.rawValue, slug: stage.rawValue.lowercased().replacingOccurrences(of: " ", with: "-"),
                 count: count,
-                cards: shown.map { client in
-                    BoardPage.Card(
-                        id: client.id.rawValue, name: client.name, email: client.email,
-                        inStage: OverviewController.age(now.timeIntervalSince(client.stageChangedAt)))
-                },
-                more: count - shown.count, hasMore: count > shown.count,
-                stageOptions: self.pages.options(Self.stageOptions(selected: stage)))
+                cards: HTML(
+                    joining: shown.map { client in
+                        BoardPage.card(
+                            client, inStage: OverviewController.age(now.timeIntervalSince(client.stageChangedAt)),
+                            csrfToken: layout.csrfToken, stageOptions: stageOptions)
+                    }),
+                more: count - shown.count, hasMore: count > shown.count)
         }
         let model = BoardPage(
-            layout: signedIn.layout(.clients), q: q, columns: columns, total: perStage.values.reduce(0, +))
+            layout: layout, q: q, columns: columns, total: perStage.values.reduce(0, +))
         return self.pages.render("clients", model)
     }
 
@@ -124,10 +108,6 @@ struct ClientPages {
                 + " ORDER BY stage_changed_at DESC, id DESC LIMIT \(bind: Self.cardsPerStage)) AS stage\(unsafeRaw: String(place))"
         }
         return stages.dropFirst().reduce(stages[0]) { $0 + " UNION ALL " + $1 }
-    }
-
-    static func stageOptions(selected: BuyingStage) -> [FormField.Option] {
-        BuyingStage.allCases.map { .init(value: $0.rawValue, text: $0.rawValue, selected: $0 == selected) }
     }
 
     /// A card's stage control (or a drag, which posts the same form): the client moves, and the board is shown

@@ -31,36 +31,14 @@ struct LeadPages {
     // MARK: the inbox
 
     struct InboxPage: Sendable {
-        /// A row is read by name rather than by reflection, as the board's cards are: a page shows 50.
-        struct Row: Sendable, MustacheParent {
-            var id: String
-            var name: String
-            var email: String?
-            var phone: String?
-            var source: String?
-            var status: String
-            var received: String
-
-            func child(named name: String) -> Any? {
-                switch name {
-                case "id": self.id
-                case "name": self.name
-                case "email": self.email
-                case "phone": self.phone
-                case "source": self.source
-                case "status": self.status
-                case "received": self.received
-                default: nil  // looked up on the page, as on any view model
-                }
-            }
-        }
-
         var layout: DashboardLayout
         var q: String
         var status: String
         var statusFilter: [FormField.Option]
         var statusChoices: [FormField.Option]
-        var rows: [Row]
+        /// The leads' rows (`row(_:in:)`), placed with `{{{rows}}}`.
+        var rows: HTML
+        var hasRows: Bool
         var paging: ListPaging.Position
         var notice: String?
         var error: String?
@@ -101,12 +79,7 @@ struct LeadPages {
             statusChoices: LeadStatus.allCases.map {
                 .init(value: $0.rawValue, text: $0.rawValue.capitalized, selected: false)
             },
-            rows: leads.map { lead in
-                .init(
-                    id: lead.id.rawValue, name: lead.name, email: lead.email, phone: lead.phone?.text,
-                    source: lead.source, status: lead.status.rawValue,
-                    received: DashboardFormat.when(lead.createdAt, in: zone))
-            },
+            rows: HTML(joining: leads.map { InboxPage.row($0, in: zone) }), hasRows: !leads.isEmpty,
             paging: paging.position(shown: leads.count, of: total, link: link),
             notice: changed.map { $0 == 1 ? "1 lead changed." : "\($0) leads changed." },
             error: parameters.get("error") == "none-selected" ? "Select at least one lead first." : nil,
