@@ -75,8 +75,13 @@ package struct LeadlightDatabase: Sendable {
     private static let readerPragmas = Self.connectionPragmas + ["PRAGMA cache_size = -16384"]
 
     /// The writer's: SQLite's default page cache (2 MB), which it needs for the pages it changes; a larger one
-    /// cost it a walk of the whole cache at each commit (`pcache1TruncateUnsafe`).
-    private static let writerPragmas = Self.connectionPragmas + ["PRAGMA cache_size = -2000"]
+    /// cost it a walk of the whole cache at each commit (`pcache1TruncateUnsafe`). Its temporary files in
+    /// memory: a statement that writes many rows (a status change for every lead that matches, a multi-row
+    /// `INSERT`) keeps a statement journal, to undo just that statement, and past 64 KiB SQLite wrote it to a
+    /// temporary file, system calls that were a twelfth of a 1,000-row upsert's time when it was one statement
+    /// (docs/BENCHMARKS.md). The journal holds at most the pages one statement changes, until it ends.
+    private static let writerPragmas =
+        Self.connectionPragmas + ["PRAGMA cache_size = -2000", "PRAGMA temp_store = MEMORY"]
 
     private static func openSQLite(path: String, logger: Logger) async throws -> LeadlightDatabase {
         let file = URL(fileURLWithPath: path).path

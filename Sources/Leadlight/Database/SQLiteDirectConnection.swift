@@ -90,6 +90,31 @@ final class SQLiteDirectConnection: Sendable {
         }
     }
 
+    /// Runs `sql`, a statement that returns no rows, once for each of `rows` (its binds), prepared once: what
+    /// Python's `executemany` does. A bulk upsert's rows go in this way rather than as one statement of 1,000
+    /// rows, which took longer to build and to parse than to run, and made SQLite keep a statement journal (to
+    /// undo just that statement) in a temporary file. A failure stops at its row; the transaction around it is
+    /// rolled back whole, as it would be for one statement.
+    func run(_ sql: String, forEach rows: [[SQLiteData]]) throws {
+        try self.state.withLock { state in
+            guard let handle = state.handle else {
+                throw SQLiteDirectError(code: SQLITE_MISUSE, message: "the database is closed")
+            }
+            let statement = try Self.prepared(sql, &state, handle: handle)
+            defer { sqlite_nio_sqlite3_reset(statement) }
+            for binds in rows {
+                for (index, value) in binds.enumerated() {
+                    let status = Self.bind(value, at: Int32(index + 1), to: statement)
+                    guard status == SQLITE_OK else { throw SQLiteDirectError(code: status, handle: handle) }
+                }
+                var status = sqlite_nio_sqlite3_step(statement)
+                while status == SQLITE_ROW { status = sqlite_nio_sqlite3_step(statement) }
+                guard status == SQLITE_DONE else { throw SQLiteDirectError(code: status, handle: handle) }
+                sqlite_nio_sqlite3_reset(statement)
+            }
+        }
+    }
+
     /// Checkpoints in two steps. SQLite's own (`wal_autocheckpoint`) runs inside the commit that leaves the
     /// write-ahead log at 1,000 pages, copying them all into the file while every writer waits. Here `early`
     /// is called, off this connection, once the log holds `early` pages, so a reader copies most of it beside the
@@ -336,6 +361,11 @@ struct SQLiteDirectDatabase: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try self.run(query, onRow)
+    }
+
+    /// `sql` once for each of `rows`, prepared once (`SQLiteDirectConnection.run(_:forEach:)`).
+    func run(_ sql: String, forEach rows: [[SQLiteData]]) throws {
+        try self.connection.run(sql, forEach: rows)
     }
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {

@@ -74,13 +74,9 @@ package struct OfferingStore: Sendable {
         return found
     }
 
-    /// Inserts new offerings, many rows per statement.
+    /// Inserts new offerings.
     func insert(_ offerings: [Offering]) async throws {
-        for chunk in offerings.chunked(by: Self.rowsPerStatement) {
-            var insert = self.database.insert(into: "offerings").columns(Self.columns)
-            for offering in chunk { insert = insert.values(Self.values(of: offering)) }
-            try await insert.run()
-        }
+        try await self.write(offerings, updating: nil)
     }
 
     /// Writes changed offerings over their stored rows, many rows per statement (an upsert on the id).
@@ -99,15 +95,44 @@ package struct OfferingStore: Sendable {
     }
 
     private func update(_ offerings: [Offering], columns: [String]) async throws {
+        try await self.write(offerings, updating: columns)
+    }
+
+    /// Inserts the offerings, or with `columns` writes those columns over the stored rows of the same ids (an
+    /// upsert on the id). On SQLite one single-row statement, prepared once, runs for each offering; elsewhere
+    /// many rows go in one statement, which saves PostgreSQL a round trip a row.
+    private func write(_ offerings: [Offering], updating columns: [String]?) async throws {
+        guard !offerings.isEmpty else { return }
+        if let sqlite = self.database as? SQLiteDirectDatabase {
+            try sqlite.run(
+                Self.singleRowStatement(updating: columns), forEach: offerings.map { Self.values(of: $0).map(\.sqlite) }
+            )
+            return
+        }
         for chunk in offerings.chunked(by: Self.rowsPerStatement) {
             var insert = self.database.insert(into: "offerings").columns(Self.columns)
-            for offering in chunk { insert = insert.values(Self.values(of: offering)) }
-            try await insert.onConflict(with: ["id"]) { conflict in
-                var conflict = conflict
-                for column in columns { conflict = conflict.set(excludedValueOf: column) }
-                return conflict
-            }.run()
+            for offering in chunk { insert = insert.values(Self.values(of: offering).map(\.bind)) }
+            if let columns {
+                insert = insert.onConflict(with: ["id"]) { conflict in
+                    var conflict = conflict
+                    for column in columns { conflict = conflict.set(excludedValueOf: column) }
+                    return conflict
+                }
+            }
+            try await insert.run()
         }
+    }
+
+    /// `INSERT` of one offering, with `ON CONFLICT (id) DO UPDATE SET` of `columns` when there are any: the same
+    /// statement SQLKit builds for many rows, for one.
+    static func singleRowStatement(updating columns: [String]?) -> String {
+        var sql = "INSERT INTO \"offerings\" (" + Self.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        sql += ") VALUES (" + Array(repeating: "?", count: Self.columns.count).joined(separator: ", ") + ")"
+        if let columns {
+            sql += " ON CONFLICT (\"id\") DO UPDATE SET "
+            sql += columns.map { "\"\($0)\" = EXCLUDED.\"\($0)\"" }.joined(separator: ", ")
+        }
+        return sql
     }
 
     /// Deletes the offering; false when the workspace has no such offering.
@@ -167,18 +192,16 @@ package struct OfferingStore: Sendable {
             }
     }
 
-    private static func values(of offering: Offering) -> [any SQLExpression] {
-        return [
-            SQLBind.orNull(offering.id.rawValue), SQLBind.orNull(offering.workspaceID.rawValue),
-            SQLBind.orNull(offering.type.rawValue),
-            SQLBind.orNull(offering.name), SQLBind.orNull(offering.description), SQLBind.orNull(offering.price?.units),
-            SQLBind.orNull(offering.currency.rawValue), SQLBind.orNull(offering.active), SQLBind.orNull(offering.sku),
-            SQLBind.orNull(offering.stockQty),
-            SQLBind.orNull(offering.reorderLevel), SQLBind.orNull(offering.unit),
-            SQLBind.orNull(offering.billingPeriod?.rawValue),
-            SQLBind.orNull(offering.termMonths), SQLBind.orNull(offering.externalID),
-            SQLBind.orNull(offering.createdAt.millisecondsSince1970),
-            SQLBind.orNull(offering.updatedAt.millisecondsSince1970), SQLBind.orNull(offering.upsertFingerprint),
+    /// The offering's columns, in `columns`' order.
+    static func values(of offering: Offering) -> [StoredValue] {
+        [
+            .text(offering.id.rawValue), .text(offering.workspaceID.rawValue), .text(offering.type.rawValue),
+            .text(offering.name), .text(offering.description), .integer(offering.price?.units),
+            .text(offering.currency.rawValue), .boolean(offering.active), .text(offering.sku),
+            .integer(offering.stockQty), .integer(offering.reorderLevel), .text(offering.unit),
+            .text(offering.billingPeriod?.rawValue), .integer(offering.termMonths.map(Int64.init)),
+            .text(offering.externalID), .integer(offering.createdAt.millisecondsSince1970),
+            .integer(offering.updatedAt.millisecondsSince1970), .text(offering.upsertFingerprint),
         ]
     }
 }

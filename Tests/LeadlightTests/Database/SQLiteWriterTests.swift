@@ -85,6 +85,56 @@ import Testing
         }
     }
 
+    /// One statement run for many rows (a bulk upsert's way on SQLite): each row written with its own values,
+    /// NULLs included, and a row that breaks a constraint fails the transaction, which then leaves nothing.
+    @Test func oneStatementRunForManyRowsWritesEachAndAFailureLeavesNothing() async throws {
+        try await TestDatabase.sqlite.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                try await database.transaction { tx in
+                    try await tx.raw("CREATE TABLE scratch (id INTEGER PRIMARY KEY, email TEXT UNIQUE, n INTEGER)")
+                        .run()
+                }
+                let insert = "INSERT INTO scratch (id, email, n) VALUES (?, ?, ?)"
+                try await database.transaction { tx in
+                    let sqlite = try #require(tx as? SQLiteDirectDatabase)
+                    try sqlite.run(
+                        insert,
+                        forEach: (1...500).map {
+                            [.integer($0), .text("\($0)@example.com"), $0 % 2 == 0 ? .null : .integer($0)]
+                        })
+                    try sqlite.run(insert, forEach: [])
+                }
+                let sum = try await database.sql.raw("SELECT count(*) AS rows, sum(n) AS n FROM scratch").first()
+                #expect(try sum?.decode(column: "rows", as: Int.self) == 500)
+                #expect(try sum?.decode(column: "n", as: Int.self) == (1...500).filter { $0 % 2 == 1 }.reduce(0, +))
+                do {
+                    try await database.transaction { tx in
+                        try (tx as? SQLiteDirectDatabase)?.run(
+                            insert,
+                            forEach: [
+                                [.integer(501), .text("new@example.com"), .null],
+                                [.integer(502), .text("7@example.com"), .null],
+                            ])
+                    }
+                    Issue.record("the second row's email was taken")
+                } catch {
+                    #expect(UniqueViolation.matches(error, column: "email"))
+                }
+                let count = try await database.sql.raw("SELECT count(*) AS n FROM scratch").first()?
+                    .decode(column: "n", as: Int.self)
+                #expect(count == 500, "the failed transaction left nothing, not even its first row")
+                // the statement, kept prepared, still runs rightly after the failure
+                try await database.transaction { tx in
+                    try (tx as? SQLiteDirectDatabase)?.run(
+                        insert, forEach: [[.integer(503), .text("x@example.com"), .integer(1)]])
+                }
+                let after = try await database.sql.raw("SELECT count(*) AS n FROM scratch").first()?
+                    .decode(column: "n", as: Int.self)
+                #expect(after == 501)
+            }
+        }
+    }
+
     @Test func statementsPastTheNumberKeptPreparedStayRight() async throws {
         try await TestDatabase.sqlite.withFreshLocation { location in
             try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
