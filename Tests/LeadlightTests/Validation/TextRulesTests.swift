@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Leadlight
@@ -39,5 +40,24 @@ import Testing
         }
         // the neighbours of the refused ranges are ordinary text
         #expect(try TextRules.required("Ada \u{A0}\u{A1}~", field: "name", maxLength: 100) == "Ada \u{A0}\u{A1}~")
+    }
+}
+
+/// The shortcuts of trimming and length checks, against what they stand in for, for fuzzed text (every kind of
+/// white space at either end). On a thread of its own: it computes for seconds without awaiting.
+@Suite(.onAThreadOfItsOwn) struct TextRulesFuzzTests {
+    @Test func trimmingAndLengthAreFoundationsAndTheCharacterCount() {
+        var input = FuzzInput(stream: "text-rules")
+        let spaces = [
+            "", " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{85}", "\u{A0}", "\u{2028}", "\u{3000}",
+        ]
+        for _ in 0..<FuzzInput.iterations {
+            let text = input.pick(spaces) + input.text(maxLength: 20) + input.pick(spaces)
+            #expect(
+                TextRules.trimmed(text) == text.trimmingCharacters(in: .whitespacesAndNewlines),
+                "\(text.debugDescription)")
+            let limit = input.int(0...24)
+            #expect(TextRules.fits(text, limit) == (text.count <= limit), "\(text.debugDescription) \(limit)")
+        }
     }
 }
