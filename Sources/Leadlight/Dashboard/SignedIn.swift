@@ -44,7 +44,9 @@ struct DashboardLayout: Sendable {
     var workspaceName: String
     var csrfToken: String
     var navigation: [Link]
+}
 
+extension DashboardLayout {
     init(session: DashboardSession, workspace: Workspace, section: DashboardSection) {
         self.workspaceName = workspace.name
         self.csrfToken = session.csrfToken
