@@ -146,15 +146,16 @@ package struct LeadlightDatabase: Sendable {
             tls: tls.forPool
         )
         configuration.options.maximumConnections = Self.postgresConnections
-        // Each time a connection goes back to PostgresNIO's pool, the pool starts a `Task.sleep` for its keep-alive
-        // and one for its idle timeout, cancelled when the connection is lent again; on Linux a cancelled sleep
-        // keeps its timer (about 450 bytes) until its deadline. With the defaults (30 s and 60 s) the server
+        // Each time a connection goes back to PostgresNIO's pool, the pool starts a `Task.sleep` for its idle
+        // timeout and one for its keep-alive, cancelled when the connection is lent again; on Linux a cancelled
+        // sleep keeps its timer (about 450 bytes) until its deadline. With the defaults (60 s and 30 s) the server
         // grew by about 3.5 KB a request (16 MB in 5 s of uncached lists) until the first of them came due, a
-        // minute later. Five seconds bound that to about 12 MB at the same rate (docs/BENCHMARKS.md): an idle connection is checked
-        // every 5 s, one past the first four is closed after 5 s idle, and those four need no idle timer at all.
-        configuration.options.minimumConnections = 4
+        // minute later (docs/BENCHMARKS.md). So a connection idle for 5 s is closed, and none is kept idle longer:
+        // that bounds the timers to about 12 MB at the same rate, and leaves no long-idle connection for a
+        // keep-alive to check (PostgresNIO 1.33's keep-alive of a pool's minimum connections also kept a server
+        // from stopping). After a quiet spell the next request opens a connection again, a few milliseconds.
         configuration.options.connectionIdleTimeout = .seconds(5)
-        configuration.options.keepAliveBehavior = .init(frequency: .seconds(5))
+        configuration.options.keepAliveBehavior = nil
         let reachability = PostgresReachability(
             configuration: PostgresConnection.Configuration(
                 host: host, port: port, username: parsed.username, password: parsed.password,

@@ -83,4 +83,53 @@ import Testing
             #expect(statuses == Array(repeating: 200, count: 10) + Array(repeating: 429, count: 4))
         }
     }
+
+    /// A server on PostgreSQL stops at SIGTERM after its pool's connections have sat idle and been closed (its
+    /// idle timeout is 5 s), and later requests open them again.
+    @Test(.enabled(if: TestDatabase.postgresURL != nil))
+    func aServerOnPostgreSQLStopsAfterItsConnectionsWentIdle() async throws {
+        try await TestDatabase.postgres.withFreshLocation { location in
+            guard case .postgres(let url) = location else { return }
+            let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
+            try await Migrator(database: database).migrate(logger: TestDatabase.logger)
+            let key = try await TestSeed(database: database, clock: .system).apiKey()
+            await database.close()
+
+            let server = try await ServerProcess.start(environment: ["LEADLIGHT_DATABASE_URL": url])
+            try await withThrowingTaskGroup(of: UInt.self) { group in
+                for _ in 0..<8 {  // several connections at once
+                    group.addTask {
+                        var request = HTTPClientRequest(url: "\(server.baseURL)/api/v1/leads")
+                        request.headers.add(name: "X-API-Key", value: key)
+                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        return response.status.code
+                    }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+            try await Task.sleep(for: .seconds(7))
+            var again = HTTPClientRequest(url: "\(server.baseURL)/api/v1/leads")
+            again.headers.add(name: "X-API-Key", value: key)
+            let response = try await HTTPClient.shared.execute(again, timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            #expect(response.status == .ok, "a request after the connections were closed")
+            try await Task.sleep(for: .seconds(7))
+            let signalled = ContinuousClock.now
+            let status = await withTaskGroup(of: Int32?.self) { group in
+                group.addTask { await server.stop() }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(20))
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                if first == nil { await server.kill9() }
+                group.cancelAll()
+                return first
+            }
+            #expect(
+                status == 0,
+                "exit status \(String(describing: status)) \(ContinuousClock.now - signalled) after SIGTERM")
+        }
+    }
 }
