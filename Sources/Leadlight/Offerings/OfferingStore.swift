@@ -14,7 +14,7 @@ package struct OfferingStore: Sendable {
         "reorder_level", "unit", "billing_period", "term_months", "external_id", "created_at", "updated_at",
         "upsert_fingerprint",
     ]
-    /// Rows per INSERT statement: 17 binds a row stays far below SQLite's and PostgreSQL's bind limits.
+    /// Rows per INSERT statement on PostgreSQL: 18 binds a row stays far below its limit of 65,535 binds.
     static let rowsPerStatement = 1000
 
     package func find(_ id: Offering.ID, in workspace: Workspace.ID) async throws -> Offering? {
@@ -79,7 +79,7 @@ package struct OfferingStore: Sendable {
         try await self.write(offerings, updating: nil)
     }
 
-    /// Writes changed offerings over their stored rows, many rows per statement (an upsert on the id).
+    /// Writes changed offerings over their stored rows (an upsert on the id).
     /// - Parameter keysUnchanged: true when no offering's sku or externalId changed: the unique indexes on
     ///   them are then left alone, which makes a bulk update markedly cheaper.
     func update(_ offerings: [Offering], keysUnchanged: Bool = false) async throws {
