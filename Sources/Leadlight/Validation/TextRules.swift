@@ -28,12 +28,9 @@ enum TextRules {
 
     /// Trimmed text that must not be empty and must fit `maxLength` characters.
     static func required(_ text: String, field: String, maxLength: Int) throws -> String {
-        let value = Self.trimmed(text)
+        // an empty text has no control character and fits any length, so it still fails as "is required"
+        let value = try Self.optional(text, field: field, maxLength: maxLength)
         guard !value.isEmpty else { throw ValidationFailure(field: field, message: "is required") }
-        try Self.refuseControlCharacters(in: value, field: field)
-        guard Self.fits(value, maxLength) else {
-            throw ValidationFailure(field: field, message: "must be at most \(maxLength) characters")
-        }
         return value
     }
 
