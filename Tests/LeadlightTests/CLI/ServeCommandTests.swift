@@ -48,15 +48,23 @@ import Testing
         return UInt(code) ?? 0
     }
 
-    @Test(.enabled(if: TestDatabase.postgresURL != nil))
-    func twoServerProcessesOnOnePostgreSQLShareOneRateLimit() async throws {
+    /// A fresh PostgreSQL database, migrated, with a workspace and its API key, for servers started on it.
+    private static func withMigratedPostgreSQL(_ body: (_ url: String, _ key: String) async throws -> Void)
+        async throws
+    {
         try await TestDatabase.postgres.withFreshLocation { location in
             guard case .postgres(let url) = location else { return }
             let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
             try await Migrator(database: database).migrate(logger: TestDatabase.logger)
             let key = try await TestSeed(database: database, clock: .system).apiKey()
             await database.close()
+            try await body(url, key)
+        }
+    }
 
+    @Test(.enabled(if: TestDatabase.postgresURL != nil))
+    func twoServerProcessesOnOnePostgreSQLShareOneRateLimit() async throws {
+        try await Self.withMigratedPostgreSQL { url, key in
             let environment = ["LEADLIGHT_RATE_LIMIT": "10", "LEADLIGHT_DATABASE_URL": url]
             let first = try await ServerProcess.start(environment: environment)
             let second = try await ServerProcess.start(environment: environment)
@@ -88,32 +96,17 @@ import Testing
     /// idle timeout is 5 s), and later requests open them again.
     @Test(.enabled(if: TestDatabase.postgresURL != nil))
     func aServerOnPostgreSQLStopsAfterItsConnectionsWentIdle() async throws {
-        try await TestDatabase.postgres.withFreshLocation { location in
-            guard case .postgres(let url) = location else { return }
-            let database = try await LeadlightDatabase.open(location, logger: TestDatabase.logger)
-            try await Migrator(database: database).migrate(logger: TestDatabase.logger)
-            let key = try await TestSeed(database: database, clock: .system).apiKey()
-            await database.close()
-
+        try await Self.withMigratedPostgreSQL { url, key in
             let server = try await ServerProcess.start(environment: ["LEADLIGHT_DATABASE_URL": url])
             try await withThrowingTaskGroup(of: UInt.self) { group in
                 for _ in 0..<8 {  // several connections at once
-                    group.addTask {
-                        var request = HTTPClientRequest(url: "\(server.baseURL)/api/v1/leads")
-                        request.headers.add(name: "X-API-Key", value: key)
-                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                        _ = try await response.body.collect(upTo: 1 << 20)
-                        return response.status.code
-                    }
+                    group.addTask { try await server.request(.GET, "/api/v1/leads", key: key).status }
                 }
                 for try await status in group { #expect(status == 200) }
             }
             try await Task.sleep(for: .seconds(7))
-            var again = HTTPClientRequest(url: "\(server.baseURL)/api/v1/leads")
-            again.headers.add(name: "X-API-Key", value: key)
-            let response = try await HTTPClient.shared.execute(again, timeout: .seconds(30))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            #expect(response.status == .ok, "a request after the connections were closed")
+            let again = try await server.request(.GET, "/api/v1/leads", key: key)
+            #expect(again.status == 200, "a request after the connections were closed")
             try await Task.sleep(for: .seconds(7))
             let signalled = ContinuousClock.now
             let status = await withTaskGroup(of: Int32?.self) { group in
