@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import SQLiteNIO
 
 /// Every query that touches `offerings`.
 package struct OfferingStore: Sendable {
@@ -36,16 +37,23 @@ package struct OfferingStore: Sendable {
     /// The keys of the workspace's offerings that have one of these skus or one of these external ids.
     func matchingKeys(skus: [String], externalIDs: [String], in workspace: Workspace.ID) async throws -> [StoredKey] {
         guard !skus.isEmpty || !externalIDs.isEmpty else { return [] }
-        return try await self.database.select()
-            .column("id").column("sku").column("external_id").column("upsert_fingerprint")
-            .from("offerings")
-            .where("workspace_id", .equal, workspace.rawValue)
-            .where { group in
-                var group = group
-                if !skus.isEmpty { group = group.orWhere("sku", .in, skus) }
-                if !externalIDs.isEmpty { group = group.orWhere("external_id", .in, externalIDs) }
-                return group
+        if let sqlite = self.database as? SQLiteDirectDatabase {
+            // The same query, its text written here, its keys bound as they are and its rows read by position:
+            // SQLKit's building and binding, and decoding by column name, were a third of the lookup's time.
+            var keys: [StoredKey] = []
+            keys.reserveCapacity(skus.count + externalIDs.count)
+            let binds = [SQLiteData.text(workspace.rawValue)] + (skus + externalIDs).map(SQLiteData.text)
+            try sqlite.connection.run(
+                Self.matchingKeysStatement(skus: skus.count, externalIDs: externalIDs.count), binds
+            ) { row in
+                keys.append(
+                    StoredKey(
+                        id: Offering.ID(rawValue: row.values[0].string ?? ""), sku: row.values[1].string,
+                        externalID: row.values[2].string, upsertFingerprint: row.values[3].string))
             }
+            return keys
+        }
+        return try await Self.matchingKeysQuery(skus: skus, externalIDs: externalIDs, in: workspace, on: self.database)
             .all()
             .map { row in
                 StoredKey(
@@ -55,6 +63,33 @@ package struct OfferingStore: Sendable {
                     upsertFingerprint: try row.decodeIfPresent(column: "upsert_fingerprint", as: String.self)
                 )
             }
+    }
+
+    /// The lookup as SQLKit builds it: what PostgreSQL runs, and what `matchingKeysStatement` writes for SQLite.
+    static func matchingKeysQuery(
+        skus: [String], externalIDs: [String], in workspace: Workspace.ID, on database: any SQLDatabase
+    ) -> SQLSelectBuilder {
+        database.select()
+            .column("id").column("sku").column("external_id").column("upsert_fingerprint")
+            .from("offerings")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where { group in
+                var group = group
+                if !skus.isEmpty { group = group.orWhere("sku", .in, skus) }
+                if !externalIDs.isEmpty { group = group.orWhere("external_id", .in, externalIDs) }
+                return group
+            }
+    }
+
+    /// `matchingKeysQuery` as SQLKit writes it for SQLite, with `?` for each bind (the workspace, each sku,
+    /// each external id).
+    static func matchingKeysStatement(skus: Int, externalIDs: Int) -> String {
+        func anyOf(_ column: String, _ count: Int) -> String? {
+            count == 0 ? nil : "\"\(column)\" IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+        }
+        let keys = [anyOf("sku", skus), anyOf("external_id", externalIDs)].compactMap { $0 }.joined(separator: " OR ")
+        return "SELECT \"id\", \"sku\", \"external_id\", \"upsert_fingerprint\" FROM \"offerings\" "
+            + "WHERE \"workspace_id\" = ? AND (\(keys))"
     }
 
     /// The workspace's offerings with these ids.

@@ -34,3 +34,26 @@ import Testing
         }
     }
 }
+
+extension OfferingStoreTests {
+    /// On SQLite the upsert's key lookup is written out by `OfferingStore` too: SQLKit's query, for skus alone,
+    /// external ids alone, and both.
+    @Test func theKeyLookupIsTheOneSQLKitBuilds() async throws {
+        try await TestDatabase.sqlite.withFreshLocation { location in
+            try await LeadlightDatabase.withOpen(location, logger: TestDatabase.logger) { database in
+                try await database.transaction { tx in
+                    for (skus, externalIDs) in [(3, 0), (0, 2), (1, 4)] {
+                        let query = OfferingStore.matchingKeysQuery(
+                            skus: Array(repeating: "s", count: skus),
+                            externalIDs: Array(repeating: "e", count: externalIDs),
+                            in: Workspace.ID(rawValue: "w"), on: tx)
+                        let (sql, _) = tx.serialize(query.query)
+                        #expect(
+                            sql.replacing(/\?\d+/, with: "?")
+                                == OfferingStore.matchingKeysStatement(skus: skus, externalIDs: externalIDs))
+                    }
+                }
+            }
+        }
+    }
+}
