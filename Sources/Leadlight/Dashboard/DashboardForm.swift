@@ -172,6 +172,15 @@ struct FormField: Sendable {
             (self.value, self.text, self.selected) = (value, text, selected)
             self.selectedAttribute = selected ? " selected" : ""
         }
+
+        /// The `<option>`s as `options.mustache` writes them, for a page that shows them on every view (`HTML`).
+        static func html(_ options: [Option]) -> HTML {
+            HTML(
+                joining: options.map { option -> HTML in
+                    let chosen: HTML = option.selected ? " selected" : ""
+                    return "<option value=\"\(option.value)\"\(chosen)>\(option.text)</option>"
+                })
+        }
     }
 
     var name: String

@@ -38,3 +38,16 @@ extension FormField.Option: MustacheParent {
         }
     }
 }
+
+extension ListPaging.Position: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "total": self.total
+        case "first": self.first
+        case "last": self.last
+        case "newer": self.newer
+        case "older": self.older
+        default: nil
+        }
+    }
+}

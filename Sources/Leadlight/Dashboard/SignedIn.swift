@@ -35,6 +35,7 @@ enum DashboardSection: String, Sendable, CaseIterable {
 /// What every signed-in page's frame shows: the workspace, the navigation (the current section marked), and the
 /// token of the session's forms.
 struct DashboardLayout: Sendable {
+    /// A link of a navigation: the settings' tabs, the public site's.
     struct Link: Sendable {
         var text: String
         var href: String
@@ -43,15 +44,27 @@ struct DashboardLayout: Sendable {
 
     var workspaceName: String
     var csrfToken: String
-    var navigation: [Link]
+    /// The main navigation's links, the page's section marked: `navigation(current:)`.
+    var navigation: HTML
 }
 
 extension DashboardLayout {
     init(session: DashboardSession, workspace: Workspace, section: DashboardSection) {
         self.workspaceName = workspace.name
         self.csrfToken = session.csrfToken
-        self.navigation = DashboardSection.allCases.map {
-            Link(text: $0.title, href: $0.path, current: $0 == section)
-        }
+        self.navigation = Self.navigations[section] ?? Self.navigation(current: section)
+    }
+
+    /// Each section's navigation, written once: every page of a section shows the same links.
+    private static let navigations = Dictionary(
+        uniqueKeysWithValues: DashboardSection.allCases.map { ($0, Self.navigation(current: $0)) })
+
+    /// The links of the main navigation, one a line, `current` marked for assistive technology and the style.
+    static func navigation(current: DashboardSection) -> HTML {
+        HTML(
+            joining: DashboardSection.allCases.map { section -> HTML in
+                let mark: HTML = section == current ? " aria-current=\"page\"" : ""
+                return "\n      <li><a href=\"\(section.path)\"\(mark)>\(section.title)</a></li>"
+            })
     }
 }

@@ -119,4 +119,45 @@ import Testing
             #expect("<ul>\n" + card.text + "</ul>" == written, "\(texts)")
         }
     }
+
+    /// `<option>`s as `options.mustache` writes them, for fuzzed values and texts.
+    @Test func optionsAreWhatTheirTemplateWrote() throws {
+        _ = try DashboardPages.load()  // registers the content type
+        let template = try MustacheTemplate(
+            string: "{{% CONTENT_TYPE: \(HTMLEscaping.name)}}"
+                + #"{{#options}}<option value="{{value}}"{{selectedAttribute}}>{{text}}</option>{{/options}}"#)
+        var input = FuzzInput(stream: "options")
+        for _ in 0..<FuzzInput.iterations {
+            let options = (0..<input.int(0...4)).map { _ in
+                FormField.Option(
+                    value: input.text(maxLength: 20), text: input.text(maxLength: 20), selected: input.chance(0.3))
+            }
+            let written = template.render([
+                "options": options.map {
+                    ["value": $0.value, "text": $0.text, "selectedAttribute": $0.selectedAttribute]
+                }
+            ])
+            #expect(FormField.Option.html(options).text == written, "\(options.map(\.text))")
+        }
+    }
+
+    /// The frame's navigation as the layout's section wrote it, for each section current.
+    @Test func theNavigationIsWhatTheLayoutWrote() throws {
+        let template = try MustacheTemplate(
+            string: """
+                {{% CONTENT_TYPE: \(HTMLEscaping.name)}}    <ul>
+                    {{#navigation}}
+                      <li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{text}}</a></li>
+                    {{/navigation}}
+                    </ul>
+                """)
+        for current in DashboardSection.allCases {
+            let written = template.render([
+                "navigation": DashboardSection.allCases.map {
+                    ["text": $0.title, "href": $0.path, "current": $0 == current] as [String: Any]
+                }
+            ])
+            #expect("    <ul>" + DashboardLayout.navigation(current: current).text + "\n    </ul>" == written)
+        }
+    }
 }

@@ -24,10 +24,7 @@ extension ClientPages.BoardPage {
 
     /// The `<option>`s of a stage control, `selected` chosen.
     static func stageOptions(selected: BuyingStage) -> HTML {
-        HTML(
-            joining: BuyingStage.allCases.map { stage -> HTML in
-                let chosen: HTML = stage == selected ? " selected" : ""
-                return "<option value=\"\(stage.rawValue)\"\(chosen)>\(stage.rawValue)</option>"
-            })
+        FormField.Option.html(
+            BuyingStage.allCases.map { .init(value: $0.rawValue, text: $0.rawValue, selected: $0 == selected) })
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 
 extension LeadPages.InboxPage {
     /// A lead's row of the inbox, written in Swift rather than in the template: a page shows 50, and the
@@ -16,5 +17,26 @@ extension LeadPages.InboxPage {
                   </tr>
 
             """
+    }
+}
+
+/// The inbox answers its template's lookups by name, as the frame does (`DashboardPages+Lookups.swift`): not
+/// reflected into dictionaries for each page.
+extension LeadPages.InboxPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "layout": self.layout
+        case "q": self.q
+        case "status": self.status
+        case "statusFilter": self.statusFilter
+        case "statusChoices": self.statusChoices
+        case "rows": self.rows
+        case "hasRows": self.hasRows
+        case "paging": self.paging
+        case "notice": self.notice
+        case "error": self.error
+        case "archived": self.archived
+        default: nil
+        }
     }
 }

@@ -34,8 +34,9 @@ struct LeadPages {
         var layout: DashboardLayout
         var q: String
         var status: String
-        var statusFilter: [FormField.Option]
-        var statusChoices: [FormField.Option]
+        /// The `<option>`s of the status filter and of "Change status" (`FormField.Option.html`).
+        var statusFilter: HTML
+        var statusChoices: HTML
         /// The leads' rows (`row(_:in:)`), placed with `{{{rows}}}`.
         var rows: HTML
         var hasRows: Bool
@@ -72,13 +73,13 @@ struct LeadPages {
         let changed = parameters.get("changed").flatMap { Int($0) }
         let model = InboxPage(
             layout: signedIn.layout(.leads), q: q, status: query.status?.rawValue ?? "",
-            statusFilter: [.init(value: "", text: "Any status", selected: query.status == nil)]
-                + LeadStatus.allCases.map {
-                    .init(value: $0.rawValue, text: $0.rawValue.capitalized, selected: $0 == query.status)
-                },
-            statusChoices: LeadStatus.allCases.map {
-                .init(value: $0.rawValue, text: $0.rawValue.capitalized, selected: false)
-            },
+            statusFilter: FormField.Option.html(
+                [.init(value: "", text: "Any status", selected: query.status == nil)]
+                    + LeadStatus.allCases.map {
+                        .init(value: $0.rawValue, text: $0.rawValue.capitalized, selected: $0 == query.status)
+                    }),
+            statusChoices: FormField.Option.html(
+                LeadStatus.allCases.map { .init(value: $0.rawValue, text: $0.rawValue.capitalized, selected: false) }),
             rows: HTML(joining: leads.map { InboxPage.row($0, in: zone) }), hasRows: !leads.isEmpty,
             paging: paging.position(shown: leads.count, of: total, link: link),
             notice: changed.map { $0 == 1 ? "1 lead changed." : "\($0) leads changed." },
