@@ -2,6 +2,7 @@
 on a database Leadlight made (same schema, same pragmas: WAL, synchronous=NORMAL), no HTTP, no JSON, no checks.
 
     python3 sqlite_limits.py list   DATABASE WORKSPACE_ID SECONDS   -> page of 50 and its total, per second
+    python3 sqlite_limits.py board  DATABASE WORKSPACE_ID SECONDS   -> the pipeline board's cards and counts, per second
     python3 sqlite_limits.py create DATABASE WORKSPACE_ID SECONDS   -> a lead and its event row, per second
     python3 sqlite_limits.py bulk   DATABASE WORKSPACE_ID BATCHES   -> each 1,000-row upsert's seconds
 
@@ -42,6 +43,33 @@ def list_pages(connection, workspace, seconds):
         rows = connection.execute(page, (workspace,)).fetchall()
         total = connection.execute(count, (workspace,)).fetchone()[0]
         assert len(rows) == 50 and total >= 50
+        done += 1
+    return {"perSecond": done / (time.perf_counter() - started)}
+
+
+STAGES = ["New", "Searching", "Touring", "Offer", "Under Contract", "Closed", "Lost"]
+CARDS_PER_STAGE = 30
+
+
+def board_pages(connection, workspace, seconds):
+    """The dashboard's pipeline board as it reads its clients: the count of each stage (from `record_counts`) and
+    the 30 clients most recently moved into each, in one statement."""
+    counts = (
+        "SELECT state, CAST(SUM(n) AS BIGINT) FROM record_counts WHERE workspace_id = ? AND record = 'clients' "
+        "AND archived = 0 GROUP BY state"
+    )
+    stage = (
+        "SELECT * FROM (SELECT * FROM clients WHERE workspace_id = ? AND archived_at IS NULL AND buying_stage = ? "
+        "ORDER BY stage_changed_at DESC, id DESC LIMIT ?)"
+    )
+    cards = " UNION ALL ".join([stage] * len(STAGES))
+    binds = [value for name in STAGES for value in (workspace, name, CARDS_PER_STAGE)]
+    done = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        per_stage = dict(connection.execute(counts, (workspace,)).fetchall())
+        rows = connection.execute(cards, binds).fetchall()
+        assert sum(per_stage.values()) >= len(rows) > 0
         done += 1
     return {"perSecond": done / (time.perf_counter() - started)}
 
@@ -103,6 +131,8 @@ def main():
     connection = connect(path)
     if mode == "list":
         result = list_pages(connection, workspace, float(amount))
+    elif mode == "board":
+        result = board_pages(connection, workspace, float(amount))
     elif mode == "create":
         result = create_leads(connection, workspace, float(amount))
     elif mode == "bulk":

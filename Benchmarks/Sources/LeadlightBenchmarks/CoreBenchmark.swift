@@ -77,6 +77,7 @@ struct CoreBenchmark {
             }
             let workspace = try await Self.workspaceID(url)
             let listLimit = isSQLite ? try Self.python("list", url, workspace, "\(self.seconds)")["perSecond"] : nil
+            let boardLimit = isSQLite ? try Self.python("board", url, workspace, "\(self.seconds)")["perSecond"] : nil
 
             let server = try BenchServer.start(environment: [
                 "LEADLIGHT_DATABASE_URL": url, "LEADLIGHT_RATE_LIMIT": "10000000", "LEADLIGHT_LOG_LEVEL": "error",
@@ -93,21 +94,32 @@ struct CoreBenchmark {
             ).rate
             var line = Line(
                 database: name, path: "GET /api/v1/leads?limit=50 of 10,000, uncached, 8 connections",
-                value: Self.rate(list), target: isSQLite ? "≥ 5,000/s" : "—", met: isSQLite ? list >= 5000 : nil)
+                value: Self.rate(list), target: isSQLite ? "≥ \(Self.rate(Self.listTarget))/s" : "—",
+                met: isSQLite ? list >= Self.listTarget : nil)
             if let listLimit {
                 line.limit = Self.rate(listLimit) + " (page + total)"
                 line.ratio = Self.percent(list / listLimit)
             }
             lines.append(line)
-            for (path, page) in [
-                ("/leads", "dashboard inbox, 50 of 10,000"), ("/clients", "dashboard board, 2,000 clients"),
+            // The pages are held to the list's target as a share of the limit ("within the same factor"): the
+            // inbox reads what the list reads, so its limit is the list's; the board's is its own reads.
+            let share = listLimit.map { Self.listTarget / $0 }
+            for (path, page, limit, limitName) in [
+                ("/leads", "dashboard inbox, 50 of 10,000", listLimit, "page + total, as the list"),
+                ("/clients", "dashboard board, 2,000 clients", boardLimit, "30 cards a stage + counts"),
             ] {
                 let rate = try LeadsBenchmark.wrk(base + path, headers: cookie, seconds: self.seconds, connections: 8)
                     .rate
-                lines.append(
-                    Line(
-                        database: name, path: "\(page), uncached, 8 connections", value: Self.rate(rate),
-                        limit: Self.rate(list) + " (the API list)", ratio: Self.percent(rate / list)))
+                var line = Line(
+                    database: name, path: "\(page), uncached, 8 connections", value: Self.rate(rate),
+                    limit: Self.rate(list) + " (the API list)", ratio: Self.percent(rate / list))
+                if let limit, let share {
+                    line.limit = Self.rate(limit) + " (\(limitName))"
+                    line.ratio = Self.percent(rate / limit)
+                    line.target = "≥ \(Self.percent(share)) (the list's)"
+                    line.met = rate / limit >= share
+                }
+                lines.append(line)
             }
 
             FileHandle.standardError.write(Data("core benchmark on \(name): creates\n".utf8))
@@ -195,6 +207,10 @@ struct CoreBenchmark {
         }
         return lines
     }
+
+    /// Issue 15's uncached list: at least this many a second on SQLite; the dashboard's pages at least the same
+    /// share of their own limits as this is of the list's.
+    static let listTarget = 5000.0
 
     /// A fresh SQLite file with Leadlight's schema and one workspace, for a limit measured on its own.
     private static func withMigratedSQLite<T>(_ body: (String, String) async throws -> T) async throws -> T {
