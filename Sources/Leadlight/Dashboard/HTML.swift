@@ -19,9 +19,11 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, MustacheCustomRenderabl
         self.text = stringInterpolation.text
     }
 
-    /// Several in a row, as one.
+    /// Several in a row, as one, its size reserved first (the board is 200 KB).
     init(joining parts: some Sequence<HTML>) {
+        let parts = Array(parts)
         self.text = ""
+        self.text.reserveCapacity(parts.reduce(0) { $0 + $1.text.utf8.count })
         for part in parts { self.text += part.text }
     }
 

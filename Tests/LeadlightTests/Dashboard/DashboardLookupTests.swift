@@ -36,6 +36,12 @@ import Testing
         Self.expectEveryPropertyAnswered(FormField.Option(value: "", text: "Any", selected: false))
     }
 
+    @Test func theBoardAnswersEveryPropertyByName() {
+        let layout = DashboardLayout(workspaceName: "Homes", csrfToken: "token", navigation: "")
+        Self.expectEveryPropertyAnswered(
+            ClientPages.BoardPage(layout: layout, q: "ada", columns: "<section></section>", total: 3))
+    }
+
     @Test func theInboxAndItsPagingAnswerEveryPropertyByName() {
         let layout = DashboardLayout(workspaceName: "Homes", csrfToken: "token", navigation: "")
         let options = FormField.Option.html([FormField.Option(value: "new", text: "New", selected: true)])

@@ -143,6 +143,7 @@ import Testing
 
     /// The frame's navigation as the layout's section wrote it, for each section current.
     @Test func theNavigationIsWhatTheLayoutWrote() throws {
+        _ = try DashboardPages.load()  // registers the content type
         let template = try MustacheTemplate(
             string: """
                 {{% CONTENT_TYPE: \(HTMLEscaping.name)}}    <ul>
@@ -158,6 +159,47 @@ import Testing
                 }
             ])
             #expect("    <ul>" + DashboardLayout.navigation(current: current).text + "\n    </ul>" == written)
+        }
+    }
+
+    /// The board's columns as its template wrote them, before they were written in Swift.
+    static let boardColumnTemplate = """
+        <div class="board">
+        {{#columns}}
+          <section class="column" data-stage="{{stage}}" aria-labelledby="stage-{{slug}}">
+            <h2 id="stage-{{slug}}">{{stage}} <span class="count" data-testid="count-{{slug}}">{{count}}</span></h2>
+            <ul class="cards">
+            {{! a card per client, written in Swift: ClientPages+BoardCard.swift }}
+        {{{cards}}}
+            </ul>
+            {{#hasMore}}<p class="muted">and {{more}} more</p>{{/hasMore}}
+          </section>
+        {{/columns}}
+        </div>
+        """
+
+    @Test func theBoardsColumnsAreWhatTheirTemplateWrote() throws {
+        _ = try DashboardPages.load()  // registers the content type
+        let template = try MustacheTemplate(
+            string: "{{% CONTENT_TYPE: \(HTMLEscaping.name)}}" + Self.boardColumnTemplate)
+        var input = FuzzInput(stream: "board-column")
+        for _ in 0..<200 {
+            var columns: [[String: Any]] = []
+            var written: [HTML] = []
+            for stage in BuyingStage.allCases {
+                let cards = (0..<input.int(0...3)).map { _ -> HTML in "<li>\(input.text(maxLength: 10))</li>\n" }
+                let count = cards.count + (input.chance(0.5) ? 0 : input.int(1...5000))
+                columns.append([
+                    "stage": stage.rawValue,
+                    "slug": stage.rawValue.lowercased().replacingOccurrences(of: " ", with: "-"),
+                    "count": count, "cards": HTML(joining: cards), "more": count - cards.count,
+                    "hasMore": count > cards.count,
+                ])
+                written.append(ClientPages.BoardPage.column(stage, count: count, cards: cards))
+            }
+            #expect(
+                "<div class=\"board\">\n" + HTML(joining: written).text + "</div>"
+                    == template.render(["columns": columns]))
         }
     }
 }

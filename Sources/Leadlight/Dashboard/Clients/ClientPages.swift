@@ -32,19 +32,10 @@ struct ClientPages {
     // MARK: the board
 
     struct BoardPage: Sendable {
-        struct Column: Sendable {
-            var stage: String
-            var slug: String
-            var count: Int
-            /// The column's cards (`card(_:inStage:csrfToken:stageOptions:)`), placed with `{{{cards}}}`.
-            var cards: HTML
-            var more: Int
-            var hasMore: Bool
-        }
-
         var layout: DashboardLayout
         var q: String
-        var columns: [Column]
+        /// A column a stage (`column(_:count:cards:)`), placed with `{{{columns}}}`.
+        var columns: HTML
         var total: Int
     }
 
@@ -74,23 +65,19 @@ struct ClientPages {
         let layout = signedIn.layout(.clients)
         let byStage = Dictionary(grouping: clients, by: \.buyingStage)
         let columns = BuyingStage.allCases.map { stage in
-            let count = perStage[stage.rawValue] ?? 0
             let shown = byStage[stage] ?? []
             // every card of a column has the same control, the column's stage chosen: written once
             let stageOptions = BoardPage.stageOptions(selected: stage)
-            return BoardPage.Column(
-                stage: stage.rawValue, slug: stage.rawValue.lowercased().replacingOccurrences(of: " ", with: "-"),
-                count: count,
-                cards: HTML(
-                    joining: shown.map { client in
-                        BoardPage.card(
-                            client, inStage: OverviewController.age(now.timeIntervalSince(client.stageChangedAt)),
-                            csrfToken: layout.csrfToken, stageOptions: stageOptions)
-                    }),
-                more: count - shown.count, hasMore: count > shown.count)
+            return BoardPage.column(
+                stage, count: perStage[stage.rawValue] ?? 0,
+                cards: shown.map { client in
+                    BoardPage.card(
+                        client, inStage: OverviewController.age(now.timeIntervalSince(client.stageChangedAt)),
+                        csrfToken: layout.csrfToken, stageOptions: stageOptions)
+                })
         }
         let model = BoardPage(
-            layout: layout, q: q, columns: columns, total: perStage.values.reduce(0, +))
+            layout: layout, q: q, columns: HTML(joining: columns), total: perStage.values.reduce(0, +))
         return self.pages.render("clients", model)
     }
 
