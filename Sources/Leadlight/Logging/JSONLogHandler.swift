@@ -33,10 +33,10 @@ package struct JSONLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
-        var all = self.metadata
-        if let provided = self.metadataProvider?.get() { all.merge(provided) { $1 } }
-        if let metadata = event.metadata { all.merge(metadata) { $1 } }
-        self.write(Self.line(time: Date(), level: event.level, message: "\(event.message)", label: self.label, all))
+        self.write(
+            Self.line(
+                time: Date(), level: event.level, message: "\(event.message)", label: self.label,
+                self.metadata(of: event)))
     }
 
     /// One line: the fixed fields first, then the metadata by name.

@@ -25,9 +25,7 @@ struct TextLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var event = event
-        var metadata = self.metadata
-        if let provided = self.metadataProvider?.get() { metadata.merge(provided) { $1 } }
-        if let given = event.metadata { metadata.merge(given) { $1 } }
+        let metadata = self.metadata(of: event)
         event.metadata = metadata.isEmpty ? nil : metadata
         self.stream.log(event: event)
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import Testing
 
 @testable import Leadlight
@@ -27,6 +28,31 @@ import Testing
         #expect(object["status"] as? Int == 201)
         #expect(object["duration_ms"] as? Double == 1.5)
         #expect((object["nested"] as? [String: String]) == ["a": "b"])
+    }
+
+    /// A line carries the handler's metadata, its provider's and its own; where they share a key the line's own
+    /// wins, then the provider's. Both formats merge them the same way (`LogHandler.metadata(of:)`).
+    @Test func aLinesMetadataIsTheHandlersTheProvidersAndItsOwn() throws {
+        func configured<Handler: LogHandler>(_ handler: Handler) -> Handler {
+            var handler = handler
+            for key in ["a", "b", "c"] { handler[metadataKey: key] = "handler" }
+            handler.metadataProvider = Logger.MetadataProvider { ["b": "provider", "c": "provider"] }
+            return handler
+        }
+        let lines = WrittenLines()
+        let json = configured(JSONLogHandler(label: "leadlight") { line in lines.all.withLock { $0.append(line) } })
+        let text = configured(TextLogHandler(label: "leadlight"))
+        let event = LogEvent(
+            level: .info, message: "m", metadata: ["c": "line"], source: "s", file: #fileID, function: #function,
+            line: #line)
+        let expected: Logger.Metadata = ["a": "handler", "b": "provider", "c": "line"]
+        #expect(json.metadata(of: event) == expected)
+        #expect(text.metadata(of: event) == expected)
+        json.log(event: event)
+        let line = try #require(lines.all.withLock { $0.first })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        #expect(object["a"] as? String == "handler" && object["b"] as? String == "provider")
+        #expect(object["c"] as? String == "line")
     }
 
     /// A server run at the most verbose level, with JSON lines and the access log on, through everything that
@@ -148,4 +174,9 @@ import Testing
             throw error
         }
     }
+}
+
+/// What a `JSONLogHandler` wrote, line by line.
+private final class WrittenLines: Sendable {
+    let all = Mutex<[[UInt8]]>([])
 }
