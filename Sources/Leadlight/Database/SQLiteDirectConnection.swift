@@ -74,10 +74,7 @@ final class SQLiteDirectConnection: Sendable {
                     sqlite_nio_sqlite3_finalize(statement)
                 }
             }
-            for (index, value) in binds.enumerated() {
-                let status = Self.bind(value, at: Int32(index + 1), to: statement)
-                guard status == SQLITE_OK else { throw SQLiteDirectError(code: status, handle: handle) }
-            }
+            try Self.bind(binds, to: statement, handle: handle)
             var columns: [String]?
             while true {
                 let status = sqlite_nio_sqlite3_step(statement)
@@ -103,10 +100,7 @@ final class SQLiteDirectConnection: Sendable {
             let statement = try Self.prepared(sql, &state, handle: handle)
             defer { sqlite_nio_sqlite3_reset(statement) }
             for binds in rows {
-                for (index, value) in binds.enumerated() {
-                    let status = Self.bind(value, at: Int32(index + 1), to: statement)
-                    guard status == SQLITE_OK else { throw SQLiteDirectError(code: status, handle: handle) }
-                }
+                try Self.bind(binds, to: statement, handle: handle)
                 var status = sqlite_nio_sqlite3_step(statement)
                 while status == SQLITE_ROW { status = sqlite_nio_sqlite3_step(statement) }
                 guard status == SQLITE_DONE else { throw SQLiteDirectError(code: status, handle: handle) }
@@ -176,6 +170,14 @@ final class SQLiteDirectConnection: Sendable {
 
     /// SQLite copies texts and blobs as they are bound (`SQLITE_TRANSIENT`).
     private static var transient: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }
+
+    /// Binds `binds` to the statement's parameters, the first to `?1`.
+    private static func bind(_ binds: [SQLiteData], to statement: OpaquePointer, handle: OpaquePointer) throws {
+        for (index, value) in binds.enumerated() {
+            let status = Self.bind(value, at: Int32(index + 1), to: statement)
+            guard status == SQLITE_OK else { throw SQLiteDirectError(code: status, handle: handle) }
+        }
+    }
 
     private static func bind(_ value: SQLiteData, at index: Int32, to statement: OpaquePointer) -> Int32 {
         switch value {

@@ -85,7 +85,7 @@ package struct OfferingStore: Sendable {
     /// each external id).
     static func matchingKeysStatement(skus: Int, externalIDs: Int) -> String {
         func anyOf(_ column: String, _ count: Int) -> String? {
-            count == 0 ? nil : "\"\(column)\" IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+            count == 0 ? nil : "\"\(column)\" IN (\(Self.parameters(count)))"
         }
         let keys = [anyOf("sku", skus), anyOf("external_id", externalIDs)].compactMap { $0 }.joined(separator: " OR ")
         return "SELECT \"id\", \"sku\", \"external_id\", \"upsert_fingerprint\" FROM \"offerings\" "
@@ -162,12 +162,17 @@ package struct OfferingStore: Sendable {
     /// statement SQLKit builds for many rows, for one.
     static func singleRowStatement(updating columns: [String]?) -> String {
         var sql = "INSERT INTO \"offerings\" (" + Self.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        sql += ") VALUES (" + Array(repeating: "?", count: Self.columns.count).joined(separator: ", ") + ")"
+        sql += ") VALUES (\(Self.parameters(Self.columns.count)))"
         if let columns {
             sql += " ON CONFLICT (\"id\") DO UPDATE SET "
             sql += columns.map { "\"\($0)\" = EXCLUDED.\"\($0)\"" }.joined(separator: ", ")
         }
         return sql
+    }
+
+    /// `?, ?, …`: `count` parameters, as SQLKit writes them for SQLite (numbered there; bound in order here).
+    private static func parameters(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     /// Deletes the offering; false when the workspace has no such offering.
