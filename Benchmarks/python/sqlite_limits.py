@@ -8,6 +8,7 @@ on a database Leadlight made (same schema, same pragmas: WAL, synchronous=NORMAL
 
 Prints one JSON object on standard output.
 """
+import itertools
 import json
 import sqlite3
 import sys
@@ -26,6 +27,15 @@ def connect(path):
     return connection
 
 
+def per_second(seconds, once):
+    """Runs `once` (which says how many it did) again and again for `seconds`: how many a second."""
+    done = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        done += once()
+    return {"perSecond": done / (time.perf_counter() - started)}
+
+
 def list_pages(connection, workspace, seconds):
     """The API's first page and its total, as `GET /api/v1/leads?limit=50` reads them (the total from the
     counts `record_counts` keeps)."""
@@ -37,14 +47,14 @@ def list_pages(connection, workspace, seconds):
         "SELECT CAST(SUM(n) AS BIGINT) FROM record_counts WHERE workspace_id = ? AND record = 'leads' "
         "AND archived = 0"
     )
-    done = 0
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds:
+
+    def once():
         rows = connection.execute(page, (workspace,)).fetchall()
         total = connection.execute(count, (workspace,)).fetchone()[0]
         assert len(rows) == 50 and total >= 50
-        done += 1
-    return {"perSecond": done / (time.perf_counter() - started)}
+        return 1
+
+    return per_second(seconds, once)
 
 
 STAGES = ["New", "Searching", "Touring", "Offer", "Under Contract", "Closed", "Lost"]
@@ -64,14 +74,14 @@ def board_pages(connection, workspace, seconds):
     )
     cards = " UNION ALL ".join([stage] * len(STAGES))
     binds = [value for name in STAGES for value in (workspace, name, CARDS_PER_STAGE)]
-    done = 0
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds:
+
+    def once():
         per_stage = dict(connection.execute(counts, (workspace,)).fetchall())
         rows = connection.execute(cards, binds).fetchall()
         assert sum(per_stage.values()) >= len(rows) > 0
-        done += 1
-    return {"perSecond": done / (time.perf_counter() - started)}
+        return 1
+
+    return per_second(seconds, once)
 
 
 def create_leads(connection, workspace, seconds):
@@ -83,17 +93,19 @@ def create_leads(connection, workspace, seconds):
     )
     event = "INSERT INTO events (id, workspace_id, type, data, occurred_at) VALUES (?, ?, 'lead.created', ?, ?)"
     data = json.dumps({"object": {"name": "Benchmark Lead", "email": "bench@example.com", "status": "new"}})
-    done = 0
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds:
+    numbers = itertools.count()
+
+    def once():
         connection.execute("BEGIN IMMEDIATE")
         for _ in range(CREATES_PER_TRANSACTION):
+            number = next(numbers)
             now = int(time.time() * 1000)
-            connection.execute(lead, (f"lead_limit{done}", workspace, now, now))
-            connection.execute(event, (f"evt_limit{done}", workspace, data, now))
-            done += 1
+            connection.execute(lead, (f"lead_limit{number}", workspace, now, now))
+            connection.execute(event, (f"evt_limit{number}", workspace, data, now))
         connection.execute("COMMIT")
-    return {"perSecond": done / (time.perf_counter() - started)}
+        return CREATES_PER_TRANSACTION
+
+    return per_second(seconds, once)
 
 
 def bulk_upserts(connection, workspace, batches):
